@@ -1,0 +1,35 @@
+//! lpmon-emulator: a local stand-in for the LivePerson servers that lpmon talks to.
+//!
+//! Two listeners on loopback: the *site* (static files of the demo pages, with a few placeholders
+//! filled in) and the *api* (Monitoring API, CSDS and the `/__emulator` control endpoints). They
+//! are different origins on purpose, so that browsers enforce CORS exactly as they do against the
+//! real servers.
+//!
+//! In scope: the Monitoring API `engagement` and `report` calls, monitor sessions and their expiry,
+//! request validation and error codes, CSDS look-ups, canned faults, and a request journal for
+//! tests. Out of scope for now: targeting rules (one fixed engagement is offered), Visit
+//! Information, Engagement Activity and capping (only counted).
+
+pub mod access_log;
+pub mod answer;
+pub mod call_body;
+pub mod cli;
+pub mod clock;
+pub mod control;
+pub mod cors;
+pub mod csds;
+pub mod endpoint;
+pub mod faults;
+pub mod ids;
+pub mod journal;
+pub mod monitoring;
+pub mod sde;
+pub mod server;
+pub mod sessions;
+pub mod site;
+pub mod state;
+pub mod targeting;
+
+pub use cli::{Cli, Stale};
+pub use server::Bound;
+pub use state::{AppState, Settings};

@@ -1,0 +1,104 @@
+// `npm test`: set-up, build, then every test suite; ends with each runner's summary and a final
+// "N passed, M failed" line. Exits non-zero when anything failed.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { root, run, tee, env } from './tools.mjs';
+
+const results = [];
+const started = Date.now();
+
+/** Sums cargo's `test result:` lines and node's `# pass`/`# fail` lines in `out`. */
+function counts(out) {
+  let passed = 0;
+  let failed = 0;
+  for (const m of out.matchAll(/test result: \w+\. (\d+) passed; (\d+) failed/g)) {
+    passed += Number(m[1]);
+    failed += Number(m[2]);
+  }
+  const np = out.match(/^[#ℹ] pass (\d+)$/m);
+  const nf = out.match(/^[#ℹ] fail (\d+)$/m);
+  if (np) passed += Number(np[1]);
+  if (nf) failed += Number(nf[1]);
+  const summary = [...out.matchAll(/^.*(test result: .*|[#ℹ] (pass|fail) \d+)$/gm)].map((m) => m[0].trim());
+  return { passed, failed, summary };
+}
+
+async function step(name, cmd, args, opts = {}) {
+  console.log(`\n=== ${name}: ${cmd} ${args.join(' ')}`);
+  const t = Date.now();
+  const { code, out } = await tee(cmd, args, opts);
+  const c = counts(out);
+  const ok = code === 0;
+  // A runner that crashed before reporting still counts as one failure.
+  if (!ok && c.failed === 0) c.failed = 1;
+  results.push({ name, ok, seconds: Math.round((Date.now() - t) / 1000), ...c });
+  return ok;
+}
+
+/** Starts the emulator for the wasm-bindgen tests; resolves to {api, stop}. */
+function emulator() {
+  const child = spawn(join(root, 'target', 'debug', 'lpmon-emulator'), ['--site-port', '0', '--api-port', '0', '--root', root, '--log', 'warn'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    child.on('exit', (c) => reject(new Error(`emulator exited (${c})`)));
+    child.stdout.on('data', (d) => {
+      buf += d;
+      if (!buf.includes('\n')) return;
+      const { api } = JSON.parse(buf.split('\n')[0]);
+      resolve({ api, stop: () => { try { process.kill(child.pid, 'SIGTERM'); } catch { /* gone */ } } });
+    });
+  });
+}
+
+const setupOk = (await run('node', [join(root, 'scripts', 'setup.mjs')])) === 0;
+if (!setupOk) {
+  console.error('set-up failed');
+  process.exit(1);
+}
+
+const built = await step('build', 'node', [join(root, 'scripts', 'build.mjs')]);
+await step('emulator build', 'cargo', ['build', '-p', 'lpmon-emulator']);
+await step('native tests (core + emulator)', 'cargo', ['test', '--workspace']);
+await step('clippy (native)', 'cargo', ['clippy', '--workspace', '--all-targets', '--', '-D', 'warnings']);
+await step('clippy (wasm32)', 'cargo', ['clippy', '--all-targets', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings']);
+await step('clippy (wasm32, shipped build)', 'cargo', ['clippy', '--lib', '--target', 'wasm32-unknown-unknown', '--features', 'tiny', '--', '-D', 'warnings']);
+
+let emu = null;
+try {
+  emu = await emulator();
+} catch (e) {
+  results.push({ name: 'start emulator', ok: false, passed: 0, failed: 1, summary: [String(e)] });
+}
+if (emu) {
+  const browserEnv = {
+    env: {
+      ...env,
+      LPMON_API: emu.api,
+      CHROMEDRIVER: '/usr/bin/chromedriver',
+      WASM_BINDGEN_TEST_TIMEOUT: '60',
+    },
+  };
+  for (const browser of ['--chrome', '--firefox']) {
+    await step(`browser tests ${browser.slice(2)} (wasm-bindgen-test)`, 'wasm-pack', ['test', '--headless', browser, '--mode', 'no-install', '.', '--test', 'web'], browserEnv);
+  }
+  emu.stop();
+}
+if (built) {
+  await step('end-to-end (headless Chromium)', 'node', ['--test', '--test-concurrency=1', '--test-reporter=spec',
+    '--test-reporter-destination=stdout', '--test-reporter=tap', '--test-reporter-destination=' + join(root, 'test-output', 'e2e.tap'),
+    join(root, 'tests', 'e2e')]);
+}
+
+console.log('\n=== summary');
+for (const r of results) {
+  console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.seconds}s): ${r.passed} passed, ${r.failed} failed`);
+  for (const line of r.summary) console.log(`       ${line}`);
+}
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+const bad = results.filter((r) => !r.ok).length;
+console.log(`\n${Math.round((Date.now() - started) / 1000)}s; ${results.length - bad} of ${results.length} steps ok`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || bad > 0 ? 1 : 0);

@@ -1,0 +1,159 @@
+//! The TypeScript types of the JS surface, spelled out for the generated `.d.ts`.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** Configuration of `createMonitor`. */
+export interface MonitorConfig {
+  /** LivePerson account (site) id. */
+  accountId: string;
+  /** App key of the conversation source (Mobile App / Private App). */
+  appInstallationId: string;
+  /** Monitoring API host (https) or origin (http only for loopback). Omitted: looked up through CSDS. */
+  domain?: string;
+  /** CSDS origin; default `https://api.liveperson.net`. */
+  csds?: string;
+  /** Pause before each retry; N delays = at most N retries. Default [3000, 10000, 30000, 90000]. */
+  retry?: { delaysMs: number[] };
+  /** Per-request timeout in ms; default 10000. */
+  timeoutMs?: number;
+  /** 'local' (default; falls back to memory when localStorage fails) or 'memory'. */
+  storage?: 'local' | 'memory';
+  /** Called with every lpmon event (also dispatched as a `lpmon` CustomEvent on window). */
+  onEvent?: (event: LpmonEvent) => void;
+}
+
+/** An lpmon event: `app` is 'lp_monitoringSDK'. Never carries consumer data. */
+export interface LpmonEvent {
+  app: string;
+  name: 'SP_SENT' | 'REQUEST_COMPLETE' | 'RETRY' | 'IMPRESSIONS_DROPPED' | 'STORAGE_FALLBACK' | 'STORAGE_IGNORED' | 'CSDS_FALLBACK' | string;
+  data: Record<string, unknown>;
+}
+
+/** `{iss, acr, sub}`: acr '0' for unauthenticated, 'loa1' for authenticated consumers. */
+export interface Identity {
+  iss?: string;
+  acr?: '0' | 'loa1' | string;
+  sub: string;
+}
+
+export interface ClientProperties {
+  appVersion?: string;
+  deviceFamily?: 'DESKTOP' | 'TABLET' | 'MOBILE';
+  ipAddress?: string;
+  os?: 'WINDOWS' | 'MAC_OSX' | 'LINUX' | 'IOS' | 'ANDROID';
+  osName?: 'WINDOWS' | 'MAC_OSX' | 'LINUX' | 'IOS' | 'ANDROID';
+  osVersion?: string;
+  browser?: string;
+  browserVersion?: string;
+  appId?: string;
+  deviceModel?: string;
+  deviceManufacture?: string;
+  timeZone?: string;
+  integration?: 'WEB_SDK' | string;
+  integrationVersion?: string;
+  [key: string]: unknown;
+}
+
+export interface Product {
+  name?: string;
+  category?: string;
+  sku?: string | number;
+  price?: number;
+  statusInStock?: string | number;
+  quantityInStock?: number;
+}
+export interface ProductLine { product?: Product; quantity?: number }
+export interface SdeDate { day?: number; month?: number; year?: number }
+
+export interface CartSde { type: 'cart'; total: number; currency?: string; numItems: number; products?: ProductLine[] }
+export interface PurchaseSde { type: 'purchase'; total?: number; currency?: string; orderId?: string | number; cart?: { products: ProductLine[]; numItems?: number } }
+export interface ProdViewSde { type: 'prodView'; currency?: string; products?: { product?: Product }[] }
+export interface CustomerInfoSde {
+  type: 'ctmrinfo';
+  info?: {
+    cstatus?: string; ctype?: string; customerId?: string | number; balance?: number; currency?: string;
+    socialId?: string | number; imei?: string | number; userName?: string; companySize?: number;
+    companyBranch?: string; accountName?: string; role?: string; lastPaymentDate?: SdeDate;
+    registrationDate?: SdeDate; loginStatus?: string | number; storeZipCode?: string | number; storeNumber?: string | number;
+  };
+}
+export interface MarketingInfoSde { type: 'mrktInfo'; info?: { channel?: string | number; affiliate?: string; campaignId?: string | number } }
+export interface PersonalInfoSde {
+  type: 'personal';
+  personal?: {
+    firstname?: string; lastname?: string;
+    age?: { age?: number; year?: number; month?: number; day?: number };
+    contacts?: { email?: string; phone?: string | number; phoneType?: string; address?: { country?: string; region?: string } }[];
+    gender?: 'MALE' | 'FEMALE' | 'OTHER'; company?: string; language?: string;
+  };
+}
+export interface LeadSde { type: 'lead'; lead?: { topic?: string; value?: number; currency?: string; leadId?: string | number } }
+export interface ServiceSde { type: 'service'; service?: { topic?: string; status?: number; category?: string; serviceId?: string | number } }
+export interface ErrorSde { type: 'error'; error?: { contextId?: string | number; message?: string; code?: string | number; level?: string | number; resolved?: boolean } }
+export interface SearchInfoSde { type: 'searchInfo'; keywords?: string[] }
+
+/** The SDEs `engage` accepts. */
+export type Sde = CartSde | PurchaseSde | ProdViewSde | CustomerInfoSde | MarketingInfoSde | PersonalInfoSde | LeadSde | ServiceSde | ErrorSde | SearchInfoSde;
+
+export interface EngagementContext { type: 'engagementContext'; id: string | number }
+export interface ImpressionDisplaySde { type: 'impDisplay'; campaign: number | string; engId: number | string; revision?: number | string; eContext?: EngagementContext[] }
+export interface ImpressionAcceptSde { type: 'impAccept'; campaign: number | string; engId: number | string; revision?: number | string; eContext?: EngagementContext[] }
+export interface ImpressionExpandedSde { type: 'impExpanded'; campaign: number | string; engId: number | string; revision?: number | string; expanded?: boolean; userInit?: boolean; actionableItems?: (string | number)[] }
+export interface ImpressionTimeoutSde { type: 'impTimeout'; campaign: number | string; engId: number | string; revision?: number | string }
+export interface ImpressionCloseSde { type: 'impClose'; campaign: number | string; engId: number | string; revision?: number | string }
+/** Impression events: `report` only, and only in the session whose engagement call showed them. */
+export type ImpressionSde = ImpressionDisplaySde | ImpressionAcceptSde | ImpressionExpandedSde | ImpressionTimeoutSde | ImpressionCloseSde;
+
+export interface EngageRequest {
+  identities?: Identity[];
+  /** Deprecated by LivePerson in favour of identities; never an email or anything guessable. */
+  consumerId?: string;
+  /** e.g. 'https://brand.example/cart', 'sec://Sport', 'lang://English'. */
+  entryPoints?: string[];
+  engagementAttributes?: Sde[];
+  pageId?: string;
+  clientProperties?: ClientProperties;
+}
+
+export interface ReportRequest {
+  engagementAttributes: (Sde | ImpressionSde)[];
+  entryPoints?: string[];
+  pageId?: string;
+  identities?: Identity[];
+  consumerId?: string;
+}
+
+export interface EngagementDetail {
+  campaignId: number;
+  engagementId: number;
+  engagementRevision: number;
+  contextId?: string;
+  conversationId?: string;
+  windowId?: number;
+  connectorId?: number;
+  language?: string;
+  /** 'expose': show the engagement; 'conversation': an open conversation exists. */
+  status: 'expose' | 'conversation';
+  [key: string]: unknown;
+}
+
+export interface ReportResult { visitorId: string; sessionId: string; pageId: string }
+export interface EngageResult extends ReportResult {
+  /** True when this call's answer was a 201 (a new session). */
+  created: boolean;
+  /** Empty when no engagement is available. */
+  engagementDetails: EngagementDetail[];
+}
+
+/** What lpmon rejects and throws with: `err.name === 'LpmonError'`. */
+export interface LpmonError extends Error {
+  name: 'LpmonError';
+  kind: 'config' | 'validation' | 'http' | 'network';
+  /** HTTP status (kind 'http'). */
+  status?: number;
+  /** The error body's internalCode, when it had one. */
+  internalCode?: number;
+}
+"#;

@@ -1,0 +1,320 @@
+//! Classifying Monitoring API answers: success, retry, stale session or final error.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use crate::core::error::Error;
+use crate::core::ids::is_server_id;
+use crate::core::json::{parse_int, Json};
+use crate::core::ports::{HttpAnswer, NetError};
+
+/// Shortest pause after a 429 (the operations APIs ask for at least one second).
+pub const MIN_THROTTLE_MS: u32 = 1_000;
+/// Longest `Retry-After` honoured (longer hints are capped, not obeyed blindly).
+const MAX_RETRY_AFTER_MS: u32 = 300_000;
+
+/// What to do with one answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// 200 or 201 with a usable body. `created` is true on 201.
+    Done {
+        /// The server opened a new session.
+        created: bool,
+        /// The parsed body; `visitorId` and `sessionId` are present and valid.
+        body: Json,
+    },
+    /// Worth another try after the retry pause (5xx, 202/38, 429, no answer).
+    Retry {
+        /// The error to report if no retry is left.
+        error: Error,
+        /// The server's minimum pause (429 / Retry-After).
+        min_delay_ms: u32,
+        /// "Loading account": the vid the retry must carry.
+        vid: Option<String>,
+    },
+    /// 404/37 or 404/39: the pair sent is no longer valid.
+    Stale(Error),
+    /// Final: 4xx, or a 2xx that is not the expected JSON.
+    Fail(Error),
+}
+
+/// Classifies a transport result.
+pub fn classify(result: &Result<HttpAnswer, NetError>) -> Verdict {
+    let a = match result {
+        Ok(a) => a,
+        Err(NetError::Failed) => {
+            return retry(Error::Network(
+                "the request failed (offline, or the server could not be reached)".into(),
+            ))
+        }
+        Err(NetError::Timeout) => return retry(Error::Network("the request timed out".into())),
+    };
+    let parsed = Json::parse(&a.body).ok();
+    let code = parsed
+        .as_ref()
+        .and_then(|b| b.get("internalCode"))
+        .and_then(Json::as_i64);
+    let message = parsed
+        .as_ref()
+        .and_then(|b| b.get("message"))
+        .and_then(Json::as_str)
+        .unwrap_or_default();
+    let error = |text: &str| Error::Http {
+        status: a.status,
+        internal_code: code,
+        message: text.into(),
+    };
+
+    match (a.status, code) {
+        (200 | 201, _) => match parsed {
+            Some(body) if has_ids(&body) => Verdict::Done {
+                created: a.status == 201,
+                body,
+            },
+            _ => Verdict::Fail(error("the answer is not the expected JSON")),
+        },
+        // v=1.1 says "Loading account" this way.
+        (202, Some(38)) => loading(error(message), parsed.as_ref(), message),
+        (429, _) => Verdict::Retry {
+            error: error(message),
+            min_delay_ms: retry_after_ms(a.retry_after.as_deref()).max(MIN_THROTTLE_MS),
+            vid: None,
+        },
+        (404, Some(37 | 39)) => Verdict::Stale(error(message)),
+        (500, Some(20)) => loading(error(message), parsed.as_ref(), message),
+        (500..=599, _) => Verdict::Retry {
+            error: error(message),
+            min_delay_ms: retry_after_ms(a.retry_after.as_deref()),
+            vid: None,
+        },
+        (200..=299, _) => Verdict::Fail(error("unexpected success status")),
+        _ => Verdict::Fail(error(message)),
+    }
+}
+
+fn retry(error: Error) -> Verdict {
+    Verdict::Retry {
+        error,
+        min_delay_ms: 0,
+        vid: None,
+    }
+}
+
+fn loading(error: Error, body: Option<&Json>, message: &str) -> Verdict {
+    let field = body.and_then(|b| b.get("vid")).and_then(Json::as_str);
+    let vid = field
+        .or_else(|| vid_in_message(message))
+        .filter(|v| is_server_id(v))
+        .map(String::from);
+    Verdict::Retry {
+        error,
+        min_delay_ms: 0,
+        vid,
+    }
+}
+
+/// The vid in `Loading account: 12345678, vid: XYZ`.
+fn vid_in_message(message: &str) -> Option<&str> {
+    let (_, after) = crate::core::text::split_once(message, "vid:")?;
+    let v = after.trim_start();
+    let end = v
+        .find(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .unwrap_or(v.len());
+    v.get(..end).filter(|s| !s.is_empty())
+}
+
+fn has_ids(body: &Json) -> bool {
+    ["visitorId", "sessionId"]
+        .iter()
+        .all(|k| body.get(k).and_then(Json::as_str).is_some_and(is_server_id))
+}
+
+/// `Retry-After` in whole seconds, as milliseconds; HTTP dates and junk count as no hint.
+fn retry_after_ms(header: Option<&str>) -> u32 {
+    header
+        .and_then(|h| parse_int(h.trim()))
+        .filter(|s| *s >= 0)
+        .map(|s| (s.min(i64::from(MAX_RETRY_AFTER_MS / 1000)) as u32) * 1000)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, body: &str) -> Result<HttpAnswer, NetError> {
+        Ok(HttpAnswer {
+            status,
+            body: body.into(),
+            retry_after: None,
+        })
+    }
+
+    const IDS: &str = r#"{"visitorId":"V1","sessionId":"S1","pageId":"1"}"#;
+
+    #[test]
+    fn success_statuses() {
+        assert!(matches!(
+            classify(&answer(200, IDS)),
+            Verdict::Done { created: false, .. }
+        ));
+        assert!(matches!(
+            classify(&answer(201, IDS)),
+            Verdict::Done { created: true, .. }
+        ));
+    }
+
+    #[test]
+    fn malformed_success_is_final_http_error() {
+        for body in [
+            "not json",
+            "[]",
+            r#"{"visitorId":"V1"}"#,
+            r#"{"visitorId":"a/b","sessionId":"S"}"#,
+            "",
+        ] {
+            match classify(&answer(200, body)) {
+                Verdict::Fail(Error::Http { status: 200, .. }) => {}
+                other => panic!("{body}: {other:?}"),
+            }
+        }
+        assert!(matches!(classify(&answer(204, "")), Verdict::Fail(_)));
+    }
+
+    #[test]
+    fn client_errors_are_final_with_internal_code() {
+        let v = classify(&answer(
+            400,
+            r#"{"time":1,"message":"bad","internalCode":5}"#,
+        ));
+        assert_eq!(
+            v,
+            Verdict::Fail(Error::Http {
+                status: 400,
+                internal_code: Some(5),
+                message: "bad".into()
+            })
+        );
+        assert!(matches!(
+            classify(&answer(404, r#"{"internalCode":18}"#)),
+            Verdict::Fail(_)
+        ));
+        assert!(matches!(
+            classify(&answer(403, "<html>")),
+            Verdict::Fail(Error::Http {
+                internal_code: None,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn stale_pairs() {
+        assert!(matches!(
+            classify(&answer(404, r#"{"internalCode":37}"#)),
+            Verdict::Stale(_)
+        ));
+        assert!(matches!(
+            classify(&answer(404, r#"{"internalCode":39}"#)),
+            Verdict::Stale(_)
+        ));
+    }
+
+    #[test]
+    fn loading_account_carries_vid() {
+        let from_message = classify(&answer(
+            500,
+            r#"{"message":"Loading account: 12345678, vid: Vx9","internalCode":20}"#,
+        ));
+        assert!(matches!(from_message, Verdict::Retry { vid: Some(ref v), .. } if v == "Vx9"));
+        let from_field = classify(&answer(
+            202,
+            r#"{"message":"Loading account","internalCode":38,"vid":"F1"}"#,
+        ));
+        assert!(matches!(from_field, Verdict::Retry { vid: Some(ref v), .. } if v == "F1"));
+        let hostile = classify(&answer(
+            500,
+            r#"{"message":"Loading account: 1, vid: a&sid=b","internalCode":20}"#,
+        ));
+        assert!(matches!(hostile, Verdict::Retry { vid: None, .. }));
+    }
+
+    #[test]
+    fn server_errors_and_network_retry() {
+        assert!(matches!(
+            classify(&answer(503, "")),
+            Verdict::Retry {
+                min_delay_ms: 0,
+                vid: None,
+                ..
+            }
+        ));
+        assert!(matches!(
+            classify(&answer(500, r#"{"internalCode":18}"#)),
+            Verdict::Retry { .. }
+        ));
+        assert!(matches!(
+            classify(&Err(NetError::Failed)),
+            Verdict::Retry {
+                error: Error::Network(_),
+                ..
+            }
+        ));
+        assert!(matches!(
+            classify(&Err(NetError::Timeout)),
+            Verdict::Retry {
+                error: Error::Network(_),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn throttling_waits_at_least_a_second() {
+        let plain = classify(&answer(429, ""));
+        assert!(matches!(
+            plain,
+            Verdict::Retry {
+                min_delay_ms: 1000,
+                ..
+            }
+        ));
+        let hinted = classify(&Ok(HttpAnswer {
+            status: 429,
+            body: String::new(),
+            retry_after: Some("3".into()),
+        }));
+        assert!(matches!(
+            hinted,
+            Verdict::Retry {
+                min_delay_ms: 3000,
+                ..
+            }
+        ));
+        let huge = classify(&Ok(HttpAnswer {
+            status: 503,
+            body: String::new(),
+            retry_after: Some("99999".into()),
+        }));
+        assert!(matches!(
+            huge,
+            Verdict::Retry {
+                min_delay_ms: 300_000,
+                ..
+            }
+        ));
+        let date = classify(&Ok(HttpAnswer {
+            status: 429,
+            body: String::new(),
+            retry_after: Some("Wed, 21 Oct 2015 07:28:00 GMT".into()),
+        }));
+        assert!(matches!(
+            date,
+            Verdict::Retry {
+                min_delay_ms: 1000,
+                ..
+            }
+        ));
+    }
+}

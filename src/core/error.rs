@@ -1,0 +1,88 @@
+//! The one error type of the core; the bindings turn it into a JS `LpmonError`.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+/// Why a call failed. `kind()` is the stable name JS code switches on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Bad configuration, found before anything is sent.
+    #[error("config: {0}")]
+    Config(String),
+    /// A request rejected before anything is sent (bad SDE, impressions without a session, ...).
+    #[error("validation: {0}")]
+    Validation(String),
+    /// The server answered with an error, or with a 2xx body that is not the expected JSON.
+    #[error("http {status}: {message}")]
+    Http {
+        /// HTTP status of the (last) answer.
+        status: u16,
+        /// `internalCode` of the error body, when it had one.
+        internal_code: Option<i64>,
+        /// What went wrong, in words.
+        message: String,
+    },
+    /// No answer: fetch failed, timed out or the browser is offline.
+    #[error("network: {0}")]
+    Network(String),
+}
+
+impl Error {
+    /// The JS-visible `kind`: `"config"`, `"validation"`, `"http"` or `"network"`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Config(_) => "config",
+            Error::Validation(_) => "validation",
+            Error::Http { .. } => "http",
+            Error::Network(_) => "network",
+        }
+    }
+
+    /// The human-readable message (built without the formatting machinery).
+    pub fn message(&self) -> String {
+        match self {
+            Error::Config(m) | Error::Validation(m) | Error::Network(m) => m.clone(),
+            Error::Http {
+                status, message, ..
+            } => {
+                let mut s = String::from("HTTP ");
+                s.push_str(&crate::core::json::uint_text(u64::from(*status)));
+                if !message.is_empty() {
+                    s.push_str(": ");
+                    s.push_str(message);
+                }
+                s
+            }
+        }
+    }
+
+    /// A validation error from string pieces.
+    pub fn invalid(parts: &[&str]) -> Error {
+        Error::Validation(parts.concat())
+    }
+
+    /// A config error from string pieces.
+    pub fn config(parts: &[&str]) -> Error {
+        Error::Config(parts.concat())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_and_messages() {
+        let e = Error::Http {
+            status: 503,
+            internal_code: None,
+            message: "busy".into(),
+        };
+        assert_eq!(e.kind(), "http");
+        assert_eq!(e.message(), "HTTP 503: busy");
+        assert_eq!(Error::invalid(&["a", "b"]).message(), "ab");
+        assert_eq!(Error::config(&["x"]).kind(), "config");
+        assert_eq!(Error::Network("offline".into()).kind(), "network");
+    }
+}

@@ -1,0 +1,58 @@
+//! An async mutex for one page: lets one call at a time open a session while the others wait.
+//! Single-threaded (wasm), so plain `Cell`/`RefCell` suffice.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use ::core::cell::{Cell, RefCell};
+use ::core::future::Future;
+use ::core::pin::Pin;
+use ::core::task::{Context, Poll, Waker};
+
+/// The mutex.
+#[derive(Default)]
+pub struct Gate {
+    held: Cell<bool>,
+    waiters: RefCell<Vec<Waker>>,
+}
+
+impl Gate {
+    /// Waits until the gate is free, then holds it until the guard is dropped.
+    pub fn enter(&self) -> Enter<'_> {
+        Enter { gate: self }
+    }
+}
+
+/// The future returned by [`Gate::enter`].
+pub struct Enter<'a> {
+    gate: &'a Gate,
+}
+
+impl<'a> Future for Enter<'a> {
+    type Output = GateGuard<'a>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<GateGuard<'a>> {
+        let gate = self.gate;
+        if gate.held.replace(true) {
+            gate.waiters.borrow_mut().push(cx.waker().clone());
+            Poll::Pending
+        } else {
+            Poll::Ready(GateGuard { gate })
+        }
+    }
+}
+
+/// Holds the gate; dropping it lets every waiter try again.
+pub struct GateGuard<'a> {
+    gate: &'a Gate,
+}
+
+impl Drop for GateGuard<'_> {
+    fn drop(&mut self) {
+        self.gate.held.set(false);
+        let waiters = self.gate.waiters.take();
+        for w in waiters {
+            w.wake();
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! The sans-IO core: protocol types, request building, answer classification, session rules,
+//! retry policy and SDE validation. Nothing here touches the browser; side effects come in
+//! through the traits of [`ports`], so everything is tested natively with the fakes.
+
+pub mod answer;
+pub mod client_props;
+pub mod config;
+pub mod error;
+pub mod gate;
+pub mod ids;
+pub mod json;
+pub mod monitor;
+pub mod ports;
+pub mod request;
+pub mod retry;
+pub mod sde;
+pub mod session;
+pub mod text;
+
+#[cfg(test)]
+mod fakes;
+#[cfg(test)]
+mod monitor_tests;

@@ -1,0 +1,110 @@
+//! The side effects the core needs, as small `&self` traits. The browser implementations live in
+//! `crate::platform`; in-memory fakes live in `crate::core::fakes` for native tests.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use ::core::future::Future;
+
+use crate::core::json::Json;
+
+/// HTTP method; the Monitoring API is used only with GET and POST (PUT travels as an override).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+}
+
+impl Method {
+    /// The method name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// One request, fully built by the core.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// GET or POST.
+    pub method: Method,
+    /// Absolute URL.
+    pub url: String,
+    /// Header names and values.
+    pub headers: Vec<(&'static str, String)>,
+    /// JSON text, if any.
+    pub body: Option<String>,
+    /// Send with `keepalive` so the request outlives the page.
+    pub keepalive: bool,
+    /// Abort after this many milliseconds.
+    pub timeout_ms: u32,
+}
+
+/// What came back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpAnswer {
+    /// HTTP status.
+    pub status: u16,
+    /// The body as text (parsed as JSON whatever the content type says).
+    pub body: String,
+    /// The `Retry-After` header, when present.
+    pub retry_after: Option<String>,
+}
+
+/// Why no answer came back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NetError {
+    /// fetch rejected (offline, DNS, CORS, connection reset...).
+    Failed,
+    /// The request took longer than its timeout and was aborted.
+    Timeout,
+}
+
+/// Time, randomness and waiting.
+pub trait Clock {
+    /// Milliseconds since the Unix epoch.
+    fn now_ms(&self) -> u64;
+    /// A uniformly random number in `0..1000` (for jitter).
+    fn random_permille(&self) -> u32;
+    /// Resolves after `ms` milliseconds.
+    fn sleep(&self, ms: u32) -> impl Future<Output = ()>;
+}
+
+/// Key/value persistence. It never fails from the core's point of view: the platform falls back
+/// to memory by itself and reports why through an event.
+pub trait Store {
+    /// The value under `key`.
+    fn read(&self, key: &str) -> Option<String>;
+    /// Stores `value` under `key`.
+    fn write(&self, key: &str, value: &str);
+    /// Forgets `key`.
+    fn remove(&self, key: &str);
+}
+
+/// Sends requests.
+pub trait Transport {
+    /// Sends one request and waits for the answer or a network failure.
+    fn send(&self, req: HttpRequest) -> impl Future<Output = Result<HttpAnswer, NetError>>;
+}
+
+/// Exclusive sections shared with the other tabs of the site (Web Locks in browsers).
+pub trait Locks {
+    /// Held while alive; dropping it releases the lock.
+    type Guard;
+    /// Waits until no other holder of `name` (in any tab) is left, then holds it.
+    fn exclusive(&self, name: &str) -> impl Future<Output = Self::Guard>;
+}
+
+/// Debug and compatibility events (`lp_monitoringSDK`/`SP_SENT`, storage fallback, ...).
+pub trait Events {
+    /// Publishes one event; `data` never carries consumer data or SDE contents.
+    fn emit(&self, app: &str, name: &str, data: Json);
+}
+
+/// Everything a monitor needs.
+pub trait Platform: Clock + Store + Transport + Locks + Events {}
+impl<T: Clock + Store + Transport + Locks + Events> Platform for T {}

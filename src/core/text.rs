@@ -1,0 +1,37 @@
+//! Substring search over bytes. The std `&str` searcher links panic formatting
+//! (`slice_error_fail`, char Debug, Unicode tables) into the shipped wasm; this does not.
+
+/// Byte offset of the first `needle` in `hay`.
+pub fn find(hay: &str, needle: &str) -> Option<usize> {
+    let n = needle.as_bytes();
+    if n.is_empty() {
+        return Some(0);
+    }
+    hay.as_bytes().windows(n.len()).position(|w| w == n)
+}
+
+/// True when `needle` occurs in `hay`.
+pub fn contains(hay: &str, needle: &str) -> bool {
+    find(hay, needle).is_some()
+}
+
+/// The text before and after the first `needle`.
+pub fn split_once<'a>(hay: &'a str, needle: &str) -> Option<(&'a str, &'a str)> {
+    let at = find(hay, needle)?;
+    Some((hay.get(..at)?, hay.get(at + needle.len()..)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search() {
+        assert_eq!(find("abcabc", "ca"), Some(2));
+        assert_eq!(find("abc", ""), Some(0));
+        assert_eq!(find("ab", "abc"), None);
+        assert!(contains("Mozilla (iPad; CPU OS 17_1)", "iPad"));
+        assert_eq!(split_once("é://x", "://"), Some(("é", "x")));
+        assert_eq!(split_once("no", "://"), None);
+    }
+}

@@ -1,0 +1,52 @@
+//! lpmon: a Rust → WebAssembly replacement for LivePerson's lpTag monitoring taglet.
+//!
+//! Three layers:
+//! - [`core`]: sans-IO protocol logic, tested natively;
+//! - `platform`: the browser side of the core's traits (localStorage, fetch, timers, Web Locks);
+//! - `bindings`: the only `#[wasm_bindgen]` module, the JS surface.
+//!
+//! In scope: the consumer Monitoring API (engagement, report), session persistence, retries.
+//! Out of scope: rendering engagements (the page decides what a "Message us" button looks like).
+#![deny(missing_docs)]
+// The shipped wasm is built without std (feature `tiny`): std's panic runtime alone would pull
+// in the whole formatting machinery. Tests and native builds keep std.
+#![cfg_attr(feature = "tiny", no_std)]
+
+extern crate alloc;
+
+mod prelude;
+
+pub mod core;
+
+#[cfg(target_arch = "wasm32")]
+pub mod platform;
+
+#[cfg(target_arch = "wasm32")]
+mod bindings;
+
+#[cfg(all(feature = "tiny", not(target_arch = "wasm32")))]
+compile_error!("the `tiny` feature is for the wasm32 build only");
+
+// No threads in lpmon's wasm: the page-wide statics rely on it.
+#[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
+compile_error!("lpmon's page-wide state assumes single-threaded wasm (no atomics)");
+
+#[cfg(feature = "tiny")]
+#[global_allocator]
+static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+
+/// Without std, a panic (which lpmon's code never reaches by design: see the clippy lints) traps.
+#[cfg(all(feature = "tiny", not(feature = "debug")))]
+#[panic_handler]
+fn on_panic(_: &::core::panic::PanicInfo) -> ! {
+    ::core::arch::wasm32::unreachable()
+}
+
+/// The debug build says where it panicked on the console before trapping.
+#[cfg(all(feature = "tiny", feature = "debug"))]
+#[panic_handler]
+fn on_panic(info: &::core::panic::PanicInfo) -> ! {
+    let text = alloc::format!("lpmon panicked: {info}");
+    web_sys::console::error_1(&wasm_bindgen::JsValue::from_str(&text));
+    ::core::arch::wasm32::unreachable()
+}

@@ -1,0 +1,143 @@
+// The ES module API in a real browser against the emulator: result shapes, errors, sessions.
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEmulator, launchBrowser, control, calls } from './harness.mjs';
+
+let emu, browser, ctl, page;
+before(async () => {
+  emu = await startEmulator();
+  ctl = control(emu.api);
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await emu?.stop();
+});
+beforeEach(async () => {
+  await ctl.reset();
+  await page?.context().close();
+  const context = await browser.newContext();
+  page = await context.newPage();
+  await page.goto(emu.site + '/examples/esm.html?manual');
+  await page.waitForSelector('body[data-ready=yes]');
+});
+
+/** Runs `fn(lpmon, config)` in the page; errors come back as plain objects. */
+function inPage(fn, extra = {}) {
+  return page.evaluate(async ([src, extra]) => {
+    const { lpmon, api, account, app } = window.lpmonTest;
+    const config = { accountId: account, appInstallationId: app, domain: api, retry: { delaysMs: [50, 50] }, ...extra };
+    const f = new Function('lpmon', 'config', `return (${src})(lpmon, config)`);
+    try {
+      return { ok: await f(lpmon, config) };
+    } catch (e) {
+      return { err: { name: e.name, kind: e.kind, status: e.status, internalCode: e.internalCode, message: e.message, isError: e instanceof Error } };
+    }
+  }, [fn.toString(), extra]);
+}
+
+test('engage answers the documented shape; created only on 201', async () => {
+  const r = await inPage(async (lpmon, config) => {
+    const m = lpmon.createMonitor(config);
+    const before = [m.getVid(), m.getSid()];
+    const first = await m.engage({ entryPoints: ['https://shop.example/'] });
+    const second = await m.engage();
+    return { before, first, second, vid: m.getVid(), sid: m.getSid() };
+  });
+  assert.ok(r.ok, JSON.stringify(r.err));
+  const { before, first, second, vid, sid } = r.ok;
+  assert.deepEqual(before, [undefined, undefined]);
+  assert.deepEqual(Object.keys(first).sort(), ['created', 'engagementDetails', 'pageId', 'sessionId', 'visitorId']);
+  assert.equal(first.created, true);
+  assert.equal(second.created, false);
+  assert.equal(first.visitorId, vid);
+  assert.equal(first.sessionId, sid);
+  assert.equal(typeof first.engagementDetails[0].campaignId, 'number', 'ids stay JS numbers');
+  assert.equal(first.engagementDetails[0].campaignId, 2739012212);
+  const sent = await calls(ctl, 'engagement');
+  assert.equal(sent[0].body.clientProperties.integration, 'WEB_SDK');
+  assert.equal(sent[0].body.clientProperties.browser, 'CHROME');
+  assert.equal(sent[0].body.clientProperties.deviceFamily, 'DESKTOP');
+  assert.match(sent[0].body.clientProperties.integrationVersion, /^\d+\.\d+\.\d+$/);
+  assert.ok(sent[0].body.clientProperties.timeZone);
+});
+
+test('getVid/getSid return undefined (not null, not "") without a session', async () => {
+  const r = await inPage(async (lpmon, config) => {
+    const m = lpmon.createMonitor(config);
+    return [m.getVid() === undefined, m.getSid() === undefined];
+  });
+  assert.deepEqual(r.ok, [true, true]);
+});
+
+test('config errors throw synchronously as LpmonError kind "config"', async () => {
+  for (const bad of [{ accountId: undefined }, { appInstallationId: '' }, { domain: 'http://example.com' }, { domain: 'not a host' }]) {
+    const r = await inPage((lpmon, config) => lpmon.createMonitor(config), bad);
+    assert.equal(r.err?.name, 'LpmonError', JSON.stringify(bad));
+    assert.equal(r.err.kind, 'config');
+    assert.equal(r.err.isError, true);
+  }
+});
+
+test('validation errors reject before anything is sent', async () => {
+  const r = await inPage(async (lpmon, config) => {
+    const m = lpmon.createMonitor(config);
+    const kinds = [];
+    for (const req of [
+      { engagementAttributes: [{ type: 'nope' }] },
+      { engagementAttributes: [{ type: 'cart', total: '12', numItems: 1 }] },
+      { engagementAttributes: [{ type: 'impDisplay', campaign: 1, engId: 2 }] },
+    ]) {
+      try { await m.engage(req); kinds.push('resolved'); } catch (e) { kinds.push(e.name + '/' + e.kind + ': ' + e.message); }
+    }
+    try { await m.report({ engagementAttributes: [{ type: 'impAccept', campaign: 1, engId: 2 }] }); } catch (e) { kinds.push(e.kind); }
+    return kinds;
+  });
+  assert.equal(r.ok[0], "LpmonError/validation: engagementAttributes[0]: unknown SDE type 'nope'");
+  assert.equal(r.ok[1], 'LpmonError/validation: engagementAttributes[0].total must be a number');
+  assert.match(r.ok[2], /^LpmonError\/validation: .*impression event 'impDisplay' can only be sent with report/);
+  assert.equal(r.ok[3], 'validation', 'impressions without a session');
+  assert.equal((await ctl.requests()).length, 0);
+});
+
+test('an http error carries status and internalCode and is not retried', async () => {
+  await ctl.fault({ match: { endpoint: 'engagement' }, status: 400, internalCode: 5, message: 'bad data' });
+  const r = await inPage(async (lpmon, config) => lpmon.createMonitor(config).engage());
+  assert.deepEqual(
+    { name: r.err.name, kind: r.err.kind, status: r.err.status, internalCode: r.err.internalCode },
+    { name: 'LpmonError', kind: 'http', status: 400, internalCode: 5 },
+  );
+  assert.equal((await calls(ctl, 'engagement')).length, 1);
+});
+
+test('report with no session first makes the start-page engage call, then reports with the new ids', async () => {
+  const r = await inPage(async (lpmon, config) => {
+    const m = lpmon.createMonitor(config);
+    return m.report({ entryPoints: ['https://shop.example/cart'], engagementAttributes: [{ type: 'cart', total: 250, numItems: 2 }] });
+  });
+  assert.ok(r.ok, JSON.stringify(r.err));
+  const log = await ctl.requests();
+  assert.deepEqual(log.map((x) => x.path.split('/').pop()), ['engagement', 'report']);
+  assert.equal(log[1].query.vid, r.ok.visitorId);
+  assert.equal(log[1].headers['x-http-method-override'], 'PUT');
+  assert.deepEqual(Object.keys(r.ok).sort(), ['pageId', 'sessionId', 'visitorId']);
+});
+
+test('concurrent first calls create exactly one session', async () => {
+  const r = await inPage(async (lpmon, config) => {
+    const m = lpmon.createMonitor(config);
+    const other = lpmon.createMonitor(config); // same account + app: same state
+    const all = await Promise.all([...Array(10)].map((_, i) => (i % 2 ? m : other).engage()));
+    return all.map((a) => [a.created, a.visitorId]);
+  });
+  assert.ok(r.ok, JSON.stringify(r.err));
+  assert.equal(r.ok.filter(([created]) => created).length, 1);
+  assert.equal(new Set(r.ok.map(([, vid]) => vid)).size, 1);
+  assert.equal((await ctl.stats()).sessionsCreated, 1);
+});
+
+test('no answer at all is a network error after the configured retries', async () => {
+  const r = await inPage(async (lpmon, config) => lpmon.createMonitor(config).engage(), { domain: 'http://127.0.0.1:9', retry: { delaysMs: [10] } });
+  assert.equal(r.err.name, 'LpmonError');
+  assert.equal(r.err.kind, 'network');
+});

@@ -1,0 +1,95 @@
+// End-to-end harness: the emulator as a real process on loopback, and headless Chromium
+// (Debian's, driven by playwright-core) opening pages from the emulator's site origin while the
+// API answers on another origin, so CORS is enforced for real.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const output = join(root, 'test-output');
+mkdirSync(output, { recursive: true });
+
+const BIN = join(root, 'target', 'debug', 'lpmon-emulator');
+export const ACCOUNT = '12345678';
+export const APP = '8de29e3d-25b1-4d08-b713-8331ab222bfa';
+
+/** Starts the emulator on free ports; resolves to {site, api, stop}. */
+export function startEmulator(extraArgs = []) {
+  if (!existsSync(BIN)) throw new Error(`build the emulator first: ${BIN} is missing`);
+  const child = spawn(BIN, ['--site-port', '0', '--api-port', '0', '--root', root, '--log', 'warn', ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error('the emulator did not start within 15 s')), 15000);
+    child.on('exit', (code) => reject(new Error(`the emulator exited early (${code})`)));
+    child.stdout.on('data', (d) => {
+      buf += d;
+      const nl = buf.indexOf('\n');
+      if (nl < 0) return;
+      clearTimeout(timer);
+      const { site, api } = JSON.parse(buf.slice(0, nl));
+      resolve({
+        site, api, pid: child.pid,
+        stop: () => new Promise((done) => {
+          if (child.exitCode !== null) return done();
+          child.once('exit', () => done());
+          process.kill(child.pid, 'SIGTERM');
+        }),
+      });
+    });
+  });
+}
+
+export const CHROMIUM_ARGS = [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export function launchBrowser() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+}
+
+/** The emulator's control API. */
+export function control(api) {
+  const call = async (method, path, body) => {
+    const r = await fetch(api + path, {
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    if (!r.ok) throw new Error(`${method} ${path} → ${r.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+  return {
+    stats: () => call('GET', '/__emulator/stats'),
+    requests: (since = 0) => call('GET', `/__emulator/requests?since=${since}`),
+    sessions: () => call('GET', '/__emulator/sessions'),
+    reset: () => call('POST', '/__emulator/reset'),
+    fault: (f) => call('POST', '/__emulator/faults', f),
+    clearFaults: () => call('DELETE', '/__emulator/faults'),
+    advance: (ms) => call('POST', '/__emulator/clock', { advanceMs: ms }),
+  };
+}
+
+/** Monitoring requests of one kind from the journal. */
+export async function calls(ctl, endpoint) {
+  return (await ctl.requests()).filter((r) => r.path.endsWith('/' + endpoint));
+}
+
+/** Polls `check` until it returns a truthy value (or throws after `ms`). */
+export async function eventually(check, ms = 5000, what = 'condition') {
+  const until = Date.now() + ms;
+  let last;
+  while (Date.now() < until) {
+    try {
+      last = await check();
+      if (last) return last;
+    } catch (e) { last = e; }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+}
