@@ -1,10 +1,12 @@
 // `npm test`: set-up, build, then every test suite; ends with each runner's summary and a final
 // "N passed, M failed" line. Exits non-zero when anything failed.
 import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, run, tee, env } from './tools.mjs';
 
 const results = [];
+mkdirSync(join(root, 'test-output'), { recursive: true });
 const started = Date.now();
 
 /** Sums cargo's `test result:` lines and node's `# pass`/`# fail` lines in `out`. */
