@@ -9,16 +9,22 @@ mod convert;
 mod types;
 
 use ::core::cell::RefCell;
+use ::core::future::Future;
+use ::core::pin::Pin;
+use alloc::boxed::Box;
 use alloc::rc::Rc;
 
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
+use wasm_bindgen_futures::{future_to_promise, spawn_local};
 
 use crate::core::client_props;
 use crate::core::config::Config;
+use crate::core::error::Error;
+use crate::core::json::Json;
 use crate::core::monitor::{self, Shared};
-use crate::platform::{browser_facts, PageLocal, Web};
+use crate::core::ports::Locks;
+use crate::platform::{browser_facts, lifecycle, PageLocal, Web};
 use convert::{from_js, to_js, to_js_error};
 
 /// Page state per account + app key.
@@ -27,14 +33,44 @@ type SharedByKey = Vec<(String, Rc<Shared>)>;
 /// Monitors of one account + app in a page share their session gate and domain.
 static SHARED: PageLocal<RefCell<SharedByKey>> = PageLocal(RefCell::new(Vec::new()));
 
-fn shared_for(key: &str) -> Rc<Shared> {
+/// The page state of `key`, and whether it was just made (the first monitor of that key).
+fn shared_for(key: &str) -> (Rc<Shared>, bool) {
     let mut all = SHARED.0.borrow_mut();
     if let Some((_, s)) = all.iter().find(|(k, _)| k == key) {
-        return s.clone();
+        return (s.clone(), false);
     }
     let s = Rc::new(Shared::default());
     all.push((key.into(), s.clone()));
-    s
+    (s, true)
+}
+
+/// Delivers reports no caller waits for (left by earlier pages, or parked), in the background.
+fn drain_later(m: &Rc<monitor::Monitor<Web>>) {
+    let m = m.clone();
+    let drain: Pin<Box<dyn Future<Output = ()>>> = Box::pin(async move { m.drain().await });
+    spawn_local(drain);
+}
+
+/// A JS promise of a core result. The future is boxed so that one instance of the promise
+/// machinery serves every method (a measurable share of the wasm otherwise).
+fn promise(f: impl Future<Output = Result<Json, Error>> + 'static) -> Promise {
+    let f: Pin<Box<dyn Future<Output = Result<Json, Error>>>> = Box::pin(f);
+    future_to_promise(async move { f.await.map(|v| to_js(&v)).map_err(|e| to_js_error(&e)) })
+}
+
+/// The first monitor of an account + app in a page: hold the page's lock (it tells other tabs this
+/// page is alive), watch page hide and online, and pick up what earlier pages left.
+fn start_page(m: &Rc<monitor::Monitor<Web>>, platform: &Web) {
+    platform.hold_for_page(&monitor::page_lock_name(&m.tab()));
+    let (hide, online) = (m.clone(), m.clone());
+    lifecycle::watch(
+        move || hide.on_hidden(),
+        move || {
+            online.on_online();
+            drain_later(&online);
+        },
+    );
+    drain_later(m);
 }
 
 /// A monitor for one account and app installation.
@@ -57,12 +93,14 @@ pub fn create_monitor(
     let on_event = Reflect::get(&config, &JsValue::from_str("onEvent"))
         .ok()
         .and_then(|f| f.dyn_into::<Function>().ok());
-    let shared = shared_for(&cfg.state_key());
+    let (shared, first) = shared_for(&cfg.state_key());
     let platform = Web::new(cfg.memory_only, on_event);
     let props = client_props::defaults(&browser_facts());
-    Ok(Monitor {
-        inner: Rc::new(monitor::Monitor::new(cfg, platform, shared, props)),
-    })
+    let inner = Rc::new(monitor::Monitor::new(cfg, platform.clone(), shared, props));
+    if first {
+        start_page(&inner, &platform);
+    }
+    Ok(Monitor { inner })
 }
 
 #[wasm_bindgen]
@@ -88,16 +126,13 @@ impl Monitor {
     ) -> Promise {
         let m = self.inner.clone();
         let parsed = from_js(&request);
-        future_to_promise(async move {
-            let req = parsed.map_err(|e| to_js_error(&e))?;
-            m.engage(&req)
-                .await
-                .map(|v| to_js(&v))
-                .map_err(|e| to_js_error(&e))
-        })
+        promise(async move { m.engage(&parsed?).await })
     }
 
-    /// Reports SDEs and impressions; resolves to `{visitorId, sessionId, pageId}`.
+    /// Reports SDEs and impressions; resolves to `{visitorId, sessionId, pageId}` once the server
+    /// accepted the report. Reports are stored first and delivered in call order; a `network`
+    /// rejection means "not delivered yet": the report is kept and sent when the browser is back
+    /// online or on the next page view.
     #[wasm_bindgen(unchecked_return_type = "Promise<ReportResult>")]
     pub fn report(
         &self,
@@ -105,12 +140,13 @@ impl Monitor {
     ) -> Promise {
         let m = self.inner.clone();
         let parsed = from_js(&request);
-        future_to_promise(async move {
-            let req = parsed.map_err(|e| to_js_error(&e))?;
-            m.report(&req)
-                .await
-                .map(|v| to_js(&v))
-                .map_err(|e| to_js_error(&e))
+        promise(async move {
+            let result = m.report(&parsed?).await;
+            // A delivery that worked says the way is clear again for reports parked earlier.
+            if result.is_ok() && m.has_parked() {
+                drain_later(&m);
+            }
+            result
         })
     }
 }

@@ -22,6 +22,19 @@ pub struct World {
     pub sent: RefCell<Vec<HttpRequest>>,
     pub sleeps: RefCell<Vec<u32>>,
     pub events: RefCell<Vec<(String, Json)>>,
+    /// Requests handed over with `fire` (page hide).
+    pub fired: RefCell<Vec<HttpRequest>>,
+    rng: Cell<u32>,
+    /// The next request's answer waits until `release` fires (a slow server).
+    pub hold_next: Cell<bool>,
+    /// Releases held answers.
+    pub release: crate::core::signal::Signal,
+    /// When true, sleeps wait for `advance` instead of jumping the clock.
+    pub frozen: Cell<bool>,
+    /// Fired when the frozen clock moves.
+    pub ticked: crate::core::signal::Signal,
+    /// Page locks held by live tabs; None: the browser has no Web Locks.
+    pub held: RefCell<Option<Vec<String>>>,
     locked: Cell<bool>,
 }
 
@@ -33,6 +46,7 @@ impl World {
     pub fn new() -> Rc<World> {
         let w = World::default();
         w.now.set(1_700_000_000_000);
+        *w.held.borrow_mut() = Some(Vec::new());
         Rc::new(w)
     }
 
@@ -45,6 +59,22 @@ impl World {
             .borrow()
             .iter()
             .map(|(n, _)| n.clone())
+            .collect()
+    }
+
+    /// Moves a frozen clock forward, ending the sleeps it passes.
+    pub fn advance(&self, ms: u64) {
+        self.now.set(self.now.get() + ms);
+        self.ticked.fire();
+    }
+
+    /// Storage keys of queued reports.
+    pub fn queued(&self) -> Vec<String> {
+        self.store
+            .borrow()
+            .keys()
+            .filter(|k| k.contains(":q:"))
+            .cloned()
             .collect()
     }
 
@@ -64,7 +94,7 @@ pub fn answer(status: u16, body: &str) -> Result<HttpAnswer, NetError> {
 }
 
 /// Resolves after being polled twice, so concurrent futures interleave as they would in a browser.
-pub struct YieldOnce(bool);
+pub struct YieldOnce(pub bool);
 
 impl Future for YieldOnce {
     type Output = ();
@@ -83,13 +113,26 @@ impl Clock for Tab {
     fn now_ms(&self) -> u64 {
         self.0.now.get()
     }
-    fn random_permille(&self) -> u32 {
-        500
+    fn random(&self) -> u32 {
+        // 500 ‰ after `% 1000`: jitter factor 1.0, so tests see the configured pauses exactly.
+        let n = self.0.rng.get().wrapping_add(1000);
+        self.0.rng.set(n);
+        n + 500
     }
     fn sleep(&self, ms: u32) -> impl Future<Output = ()> {
         self.0.sleeps.borrow_mut().push(ms);
-        self.0.now.set(self.0.now.get() + u64::from(ms));
-        YieldOnce(false)
+        let world = self.0.clone();
+        let until = world.now.get() + u64::from(ms);
+        if !world.frozen.get() {
+            world.now.set(until);
+        }
+        async move {
+            YieldOnce(false).await;
+            while world.now.get() < until {
+                let e = world.ticked.epoch();
+                world.ticked.changed(e).await;
+            }
+        }
     }
 }
 
@@ -103,18 +146,42 @@ impl Store for Tab {
     fn remove(&self, key: &str) {
         self.0.store.borrow_mut().remove(key);
     }
+    fn keys(&self, prefix: &str) -> Vec<String> {
+        self.0
+            .store
+            .borrow()
+            .keys()
+            .filter(|k| k.starts_with(prefix))
+            .cloned()
+            .collect()
+    }
 }
 
 impl Transport for Tab {
-    fn send(&self, req: HttpRequest) -> impl Future<Output = Result<HttpAnswer, NetError>> {
+    fn send(
+        &self,
+        req: HttpRequest,
+    ) -> impl Future<Output = Result<HttpAnswer, NetError>> + 'static {
+        // Handed over at once, like fetch; the answer comes a little later.
+        let result = self.0.server.borrow_mut().answer(&req);
+        self.0.sent.borrow_mut().push(req);
         let world = self.0.clone();
+        let held = world
+            .hold_next
+            .replace(false)
+            .then(|| world.release.epoch());
         async move {
             YieldOnce(false).await;
-            let result = world.server.borrow_mut().answer(&req);
-            world.sent.borrow_mut().push(req);
+            if let Some(e) = held {
+                world.release.changed(e).await;
+            }
             YieldOnce(false).await;
             result
         }
+    }
+    fn fire(&self, req: HttpRequest) {
+        let _ = self.0.server.borrow_mut().answer(&req);
+        self.0.fired.borrow_mut().push(req);
     }
 }
 
@@ -137,6 +204,15 @@ impl Locks for Tab {
             world.locked.set(true);
             FakeGuard(world)
         }
+    }
+    fn hold_for_page(&self, name: &str) {
+        if let Some(names) = self.0.held.borrow_mut().as_mut() {
+            names.push(name.into());
+        }
+    }
+    fn held(&self) -> impl Future<Output = Option<Vec<String>>> {
+        let names = self.0.held.borrow().clone();
+        async move { names }
     }
 }
 

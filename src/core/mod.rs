@@ -11,13 +11,17 @@ pub mod ids;
 pub mod json;
 pub mod monitor;
 pub mod ports;
+pub mod queue;
 pub mod request;
 pub mod retry;
 pub mod sde;
 pub mod session;
+pub mod signal;
 pub mod text;
 
 #[cfg(test)]
 mod fakes;
 #[cfg(test)]
 mod monitor_tests;
+#[cfg(test)]
+mod queue_tests;

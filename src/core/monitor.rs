@@ -1,12 +1,11 @@
 //! The monitor: `engage` and `report` over the platform traits, with the session rules of the
 //! Monitoring API (send the pair back, 201 replaces it, stale pairs are dropped, one creation at a
-//! time) and the documented retry policy.
+//! time), the documented retry policy, and the durable report queue.
+
+use ::core::cell::{Cell, RefCell};
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-
-use ::core::cell::{Cell, RefCell};
-use alloc::rc::Rc;
 
 use crate::core::answer::{self, Verdict};
 use crate::core::config::{self, Config};
@@ -14,28 +13,58 @@ use crate::core::error::Error;
 use crate::core::gate::Gate;
 use crate::core::json::{uint_text, Json};
 use crate::core::ports::Platform;
+use crate::core::queue::{self, Entry, Queue, State};
 use crate::core::request::{self, Call, Ids};
 use crate::core::retry;
 use crate::core::session::Session;
+use crate::core::signal::{either, Signal};
 
 /// The app name of lpmon's events, as the original taglet named itself.
 pub const APP: &str = "lp_monitoringSDK";
 /// How long a CSDS answer is trusted before it is asked again.
 pub const CSDS_TTL_MS: u64 = 24 * 60 * 60 * 1000;
+/// Without Web Locks, a stored report older than this is taken over from the page that queued it.
+const ORPHAN_AGE_MS: u64 = 60_000;
 
-/// What monitors of one account + app in one page share: the creation gate and the domain.
+/// What monitors of one account + app in one page share: the creation gate, the domain, the
+/// report queue and this page's identity.
 #[derive(Default)]
 pub struct Shared {
     gate: Gate,
     origin: RefCell<Option<String>>,
     warned_corrupt: Cell<bool>,
+    /// The reports of this page.
+    pub queue: Queue,
+    /// Fired when the browser comes back online: retry pauses end early.
+    pub online: Signal,
+    tab: RefCell<String>,
+}
+
+impl Shared {
+    /// This page instance's id (made on first use).
+    fn tab(&self, random: impl Fn() -> u32) -> String {
+        let mut tab = self.tab.borrow_mut();
+        if tab.is_empty() {
+            *tab = [
+                uint_text(u64::from(random())),
+                uint_text(u64::from(random())),
+            ]
+            .concat();
+        }
+        tab.clone()
+    }
+}
+
+/// The name of the lock a page holds for its whole life (other tabs read liveness from it).
+pub fn page_lock_name(tab: &str) -> String {
+    ["lpmon-page:", tab].concat()
 }
 
 /// One configured monitor.
 pub struct Monitor<P> {
     cfg: Config,
     platform: P,
-    shared: Rc<Shared>,
+    shared: alloc::rc::Rc<Shared>,
     client_props: Json,
 }
 
@@ -49,7 +78,12 @@ enum Failure {
 
 impl<P: Platform> Monitor<P> {
     /// A monitor; `shared` must be the same for every monitor of this account + app in the page.
-    pub fn new(cfg: Config, platform: P, shared: Rc<Shared>, client_props: Json) -> Self {
+    pub fn new(
+        cfg: Config,
+        platform: P,
+        shared: alloc::rc::Rc<Shared>,
+        client_props: Json,
+    ) -> Self {
         Monitor {
             cfg,
             platform,
@@ -63,9 +97,9 @@ impl<P: Platform> Monitor<P> {
         &self.cfg
     }
 
-    /// The platform (the bindings reach the same storage and events through it).
-    pub fn platform(&self) -> &P {
-        &self.platform
+    /// This page's id; the platform holds [`page_lock_name`] of it for the page's life.
+    pub fn tab(&self) -> String {
+        self.shared.tab(|| self.platform.random())
     }
 
     /// The live session from storage, if any (expired or corrupted values count as none).
@@ -73,11 +107,10 @@ impl<P: Platform> Monitor<P> {
         let text = self.platform.read(&self.cfg.state_key())?;
         let Some(s) = Session::decode(&text) else {
             if !self.shared.warned_corrupt.replace(true) {
-                let data = Json::Obj(vec![(
-                    "reason".into(),
-                    Json::str("corrupted or foreign value"),
-                )]);
-                self.platform.emit(APP, "STORAGE_IGNORED", data);
+                self.emit(
+                    "STORAGE_IGNORED",
+                    &[("reason", Json::str("corrupted or foreign value"))],
+                );
             }
             return None;
         };
@@ -98,7 +131,7 @@ impl<P: Platform> Monitor<P> {
     pub async fn engage(&self, req: &Json) -> Result<Json, Error> {
         let body = request::engagement_body(req, &self.client_props)?;
         let origin = self.origin().await?;
-        let (answer, created) = self.exchange(&origin, Call::Engagement, body).await?;
+        let (answer, created) = self.exchange(&origin, Call::Engagement, body, None).await?;
         let mut out = ids_of(&answer);
         out.set("created", Json::Bool(created));
         let details = match answer.get("engagementDetails") {
@@ -109,16 +142,111 @@ impl<P: Platform> Monitor<P> {
         Ok(out)
     }
 
-    /// The report call: `{visitorId, sessionId, pageId}`.
+    /// The report call: stored first, then delivered in call order; resolves to
+    /// `{visitorId, sessionId, pageId}` once the server accepted it.
     pub async fn report(&self, req: &Json) -> Result<Json, Error> {
         let body = request::report_body(req)?;
-        if request::has_impressions(&body) && self.session().is_none() {
+        let impressions = request::has_impressions(&body);
+        let session = self.session();
+        if impressions && session.is_none() {
             return Err(Error::invalid(&[
                 "impression events need the session that showed the engagement: call engage first",
             ]));
         }
+        let entry = Entry {
+            tab: self.tab(),
+            at: self.platform.now_ms(),
+            cycles: 0,
+            sid: session.filter(|_| impressions).map(|s| s.sid),
+            body,
+        };
+        let key = self.enqueue(&entry);
+        self.deliver_in_turn(&key, entry).await
+    }
+
+    /// Writes a report to storage and queues it, pushing out the oldest when the queue is full.
+    fn enqueue(&self, entry: &Entry) -> String {
+        let prefix = queue::prefix(&self.cfg.state_key());
+        let key = queue::entry_key(&prefix, entry.at, self.shared.queue.next_seq(), &entry.tab);
+        let text = entry.encode();
+        self.platform.write(&key, &text);
+        let dropped = self
+            .shared
+            .queue
+            .push(key.clone(), text.len(), State::Waiting);
+        for k in &dropped {
+            self.platform.remove(k);
+        }
+        if !dropped.is_empty() {
+            self.emit(
+                "QUEUE_DROPPED",
+                &[("dropped", Json::uint(dropped.len() as u64))],
+            );
+        }
+        key
+    }
+
+    /// Waits for the reports queued before `key`, then sends it; keeps it stored when no answer
+    /// came (it is tried again when the browser is back online or on the next page view).
+    async fn deliver_in_turn(&self, key: &str, mut entry: Entry) -> Result<Json, Error> {
+        let q = &self.shared.queue;
+        loop {
+            let epoch = q.moved.epoch();
+            match q.state(key) {
+                None | Some(State::Dropped) => {
+                    q.remove(key);
+                    return Err(Error::Network(
+                        "the report was dropped: the queue of unsent reports was full".into(),
+                    ));
+                }
+                Some(State::Flushed) => {
+                    let done = q.take_flushed(key).unwrap_or(Json::Null);
+                    q.remove(key);
+                    return Ok(done);
+                }
+                _ if q.is_turn(key) => break,
+                _ => q.moved.changed(epoch).await,
+            }
+        }
+        q.set(key, State::Sending);
+        let result = self.send_report(key, &mut entry).await;
+        match &result {
+            Err(e) if keeps_report(e) => {
+                entry.cycles += 1;
+                let expired = self.platform.now_ms().saturating_sub(entry.at) > queue::MAX_AGE_MS;
+                if entry.cycles >= queue::MAX_CYCLES || expired {
+                    self.platform.remove(key);
+                    q.remove(key);
+                    self.emit("QUEUE_GAVE_UP", &[("kind", Json::str(e.kind()))]);
+                } else {
+                    self.platform.write(key, &entry.encode());
+                    q.set(key, State::Parked);
+                }
+            }
+            _ => {
+                self.platform.remove(key);
+                q.remove(key);
+            }
+        }
+        result
+    }
+
+    /// One report: impressions of another session are dropped, then the usual exchange.
+    async fn send_report(&self, key: &str, entry: &mut Entry) -> Result<Json, Error> {
+        if let Some(sid) = &entry.sid {
+            if self.session().map(|s| s.sid).as_ref() != Some(sid) {
+                self.drop_impressions(&mut entry.body);
+                entry.sid = None;
+            }
+        }
         let origin = self.origin().await?;
-        let (answer, _) = self.exchange(&origin, Call::Report, body).await?;
+        let (call, body) = if entry.body.get("engagementAttributes").is_some() {
+            (Call::Report, entry.body.clone())
+        } else {
+            // Nothing left but the session itself: open one as a page load would.
+            (Call::Engagement, self.start_page(&entry.body))
+        };
+        let (answer, _) = self.exchange(&origin, call, body, Some(key)).await?;
         Ok(ids_of(&answer))
     }
 
@@ -128,6 +256,7 @@ impl<P: Platform> Monitor<P> {
         origin: &str,
         mut call: Call,
         mut body: Json,
+        slot: Option<&str>,
     ) -> Result<(Json, bool), Error> {
         let mut recovered = false;
         // Bounded: a session that cannot be kept (a clock jumping ahead) must not loop forever.
@@ -149,32 +278,28 @@ impl<P: Platform> Monitor<P> {
                         None if call == Call::Report && !request::has_identity(&body) => {
                             // The server attaches a report to a session: open one as a page load would.
                             let start = self.start_page(&body);
-                            self.send(origin, Call::Engagement, Ids::default(), &start)
+                            self.send(origin, Call::Engagement, Ids::default(), &start, slot)
                                 .await
                                 .map_err(Failure::into_error)?;
                             continue;
                         }
                         None => {
                             return self
-                                .send(origin, call, Ids::default(), &body)
+                                .send(origin, call, Ids::default(), &body, slot)
                                 .await
                                 .map_err(Failure::into_error);
                         }
                     }
                 }
             };
-            match self.send(origin, call, ids.clone(), &body).await {
+            match self.send(origin, call, ids.clone(), &body, slot).await {
                 Ok(done) => return Ok(done),
                 Err(Failure::Final(e)) => return Err(e),
                 Err(Failure::Stale(e)) if recovered => return Err(e),
                 Err(Failure::Stale(_)) => {
                     recovered = true;
                     self.forget(&ids);
-                    let dropped = request::without_impressions(&mut body);
-                    if dropped > 0 {
-                        let data = Json::Obj(vec![("dropped".into(), Json::uint(dropped as u64))]);
-                        self.platform.emit(APP, "IMPRESSIONS_DROPPED", data);
-                    }
+                    self.drop_impressions(&mut body);
                     if call == Call::Report && body.get("engagementAttributes").is_none() {
                         // Only impressions were left: what remains to do is opening the new session.
                         body = self.start_page(&body);
@@ -188,67 +313,242 @@ impl<P: Platform> Monitor<P> {
         ))
     }
 
-    /// One logical request with retries. Ids change only on "Loading account".
+    /// One logical request with retries. Ids change only on "Loading account". `slot` names the
+    /// queued report being sent, so its failures are remembered.
     async fn send(
         &self,
         origin: &str,
         call: Call,
         mut ids: Ids,
         body: &Json,
+        slot: Option<&str>,
     ) -> Result<(Json, bool), Failure> {
         let mut attempt = 0;
         loop {
-            let req = request::monitoring(&self.cfg, origin, call, &ids, body);
+            let mut req = request::monitoring(&self.cfg, origin, call, &ids, body);
+            // Reports may outlive the page that sent them (they are removed from storage at page hide).
+            req.keepalive = call == Call::Report
+                && req
+                    .body
+                    .as_ref()
+                    .is_some_and(|b| b.len() <= queue::KEEPALIVE_BUDGET);
             if call == Call::Engagement {
-                self.platform.emit(APP, "SP_SENT", Json::Obj(Vec::new()));
+                self.emit("SP_SENT", &[]);
             }
             let result = self.platform.send(req).await;
             let status = result.as_ref().map(|a| a.status).unwrap_or(0);
-            match answer::classify(&result) {
+            let verdict = answer::classify(&result);
+            let failed = match &verdict {
                 Verdict::Done { created, body } => {
-                    self.remember(&ids, created, &body);
-                    self.complete(call, status, Some(created));
-                    return Ok((body, created));
+                    self.remember(&ids, *created, body);
+                    self.complete(call, status, Some(*created));
+                    None
                 }
                 Verdict::Stale(e) if ids.sid.is_some() || ids.vid.is_some() => {
-                    self.complete(call, status, None);
-                    return Err(Failure::Stale(e));
+                    Some(Failure::Stale(e.clone()))
                 }
-                Verdict::Stale(e) | Verdict::Fail(e) => {
-                    self.complete(call, status, None);
-                    return Err(Failure::Final(e));
-                }
-                Verdict::Retry {
-                    error,
-                    min_delay_ms,
-                    vid,
-                } => {
-                    let random = self.platform.random_permille();
-                    let Some(pause) =
-                        retry::pause_ms(&self.cfg.retry_delays_ms, attempt, min_delay_ms, random)
-                    else {
-                        self.complete(call, status, None);
-                        return Err(Failure::Final(error));
-                    };
-                    let data = Json::Obj(vec![
-                        ("method".into(), Json::str(call.resource())),
-                        ("status".into(), Json::uint(u64::from(status))),
-                        ("attempt".into(), Json::uint(attempt as u64 + 1)),
-                        ("pauseMs".into(), Json::uint(u64::from(pause))),
-                    ]);
-                    self.platform.emit(APP, "RETRY", data);
-                    self.platform.sleep(pause).await;
-                    attempt += 1;
-                    if let Some(vid) = vid {
-                        // Keep the sid only when the server named the visitor we already had.
-                        let sid = self.session().filter(|s| s.vid == vid).map(|s| s.sid);
-                        ids = Ids {
-                            vid: Some(vid),
-                            sid,
-                        };
-                    }
-                }
+                Verdict::Stale(e) | Verdict::Fail(e) => Some(Failure::Final(e.clone())),
+                Verdict::Retry { .. } => None,
+            };
+            if let Verdict::Done { created, body } = verdict {
+                return Ok((body, created));
             }
+            if let Some(key) = slot {
+                self.shared.queue.failed(key);
+            }
+            if let Some(f) = failed {
+                self.complete(call, status, None);
+                return Err(f);
+            }
+            let Verdict::Retry {
+                error,
+                min_delay_ms,
+                vid,
+            } = verdict
+            else {
+                continue;
+            };
+            let random = self.platform.random() % 1000;
+            let Some(pause) =
+                retry::pause_ms(&self.cfg.retry_delays_ms, attempt, min_delay_ms, random)
+            else {
+                self.complete(call, status, None);
+                return Err(Failure::Final(error));
+            };
+            self.emit(
+                "RETRY",
+                &[
+                    ("method", Json::str(call.resource())),
+                    ("status", Json::uint(u64::from(status))),
+                    ("attempt", Json::uint(attempt as u64 + 1)),
+                    ("pauseMs", Json::uint(u64::from(pause))),
+                ],
+            );
+            // Coming back online ends the pause early; a server that asked for a pause gets it.
+            let online = self.shared.online.epoch();
+            if min_delay_ms > 0 {
+                self.platform.sleep(pause).await;
+            } else {
+                either(
+                    self.platform.sleep(pause),
+                    self.shared.online.changed(online),
+                )
+                .await;
+            }
+            attempt += 1;
+            if let Some(vid) = vid {
+                // Keep the sid only when the server named the visitor we already had.
+                let sid = self.session().filter(|s| s.vid == vid).map(|s| s.sid);
+                ids = Ids {
+                    vid: Some(vid),
+                    sid,
+                };
+            }
+        }
+    }
+
+    /// Page hide: reports still waiting go out now with keepalive (within the browser's budget)
+    /// and leave storage, as do those already on the wire; reports that failed before stay for
+    /// the next page view. Synchronous, because the page may be gone after the event.
+    pub fn on_hidden(&self) {
+        let q = &self.shared.queue;
+        for key in q.in_flight_first_try() {
+            self.platform.remove(&key);
+        }
+        let origin = self
+            .cfg
+            .domain
+            .clone()
+            .or_else(|| self.shared.origin.borrow().clone());
+        let (Some(origin), Some(session)) = (origin, self.session()) else {
+            return;
+        };
+        let ids = Ids {
+            vid: Some(session.vid.clone()),
+            sid: Some(session.sid.clone()),
+        };
+        let mut result = Json::Obj(vec![
+            ("visitorId".into(), Json::str(&session.vid)),
+            ("sessionId".into(), Json::str(&session.sid)),
+        ]);
+        let mut sent = 0;
+        for key in q.flushable() {
+            let Some(mut entry) = self.platform.read(&key).and_then(|t| Entry::decode(&t)) else {
+                continue;
+            };
+            if entry.sid.as_ref().is_some_and(|s| *s != session.sid) {
+                self.drop_impressions(&mut entry.body);
+            }
+            if entry.body.get("engagementAttributes").is_some() {
+                let mut req =
+                    request::monitoring(&self.cfg, &origin, Call::Report, &ids, &entry.body);
+                req.keepalive = true;
+                self.platform.fire(req);
+                sent += 1;
+            }
+            self.platform.remove(&key);
+            if let Some(page) = entry.body.get("pageId") {
+                result.set("pageId", page.clone());
+            }
+            q.flushed(&key, result.clone());
+        }
+        if sent > 0 {
+            self.emit("QUEUE_FLUSHED", &[("sent", Json::uint(sent))]);
+        }
+    }
+
+    /// The browser is back online: pauses between retries end now.
+    pub fn on_online(&self) {
+        self.shared.online.fire();
+    }
+
+    /// True when reports wait in storage for another chance (the caller then runs [`Self::drain`]).
+    pub fn has_parked(&self) -> bool {
+        !self.shared.queue.parked().is_empty()
+    }
+
+    /// Delivers what no caller is waiting for: reports left in storage by pages that are gone
+    /// (taken over once their page's lock is free) and this page's parked reports. One drain at
+    /// a time per page; outcomes are told through events.
+    pub async fn drain(&self) {
+        let q = &self.shared.queue;
+        if q.draining.replace(true) {
+            return;
+        }
+        let mut todo = self.adopt().await;
+        for key in q.parked() {
+            q.set(&key, State::Waiting);
+            todo.push(key);
+        }
+        for key in todo {
+            let Some(entry) = self.platform.read(&key).and_then(|t| Entry::decode(&t)) else {
+                q.remove(&key);
+                continue;
+            };
+            match self.deliver_in_turn(&key, entry).await {
+                Ok(_) => self.emit("QUEUE_DELIVERED", &[]),
+                Err(e) => self.emit("QUEUE_FAILED", &[("kind", Json::str(e.kind()))]),
+            }
+        }
+        q.draining.set(false);
+    }
+
+    /// Takes over stored reports whose page is gone; returns their keys, oldest first.
+    async fn adopt(&self) -> Vec<String> {
+        let prefix = queue::prefix(&self.cfg.state_key());
+        let q = &self.shared.queue;
+        let unknown: Vec<String> = self
+            .platform
+            .keys(&prefix)
+            .into_iter()
+            .filter(|k| !q.knows(k))
+            .collect();
+        if unknown.is_empty() {
+            return unknown;
+        }
+        let alive = self.platform.held().await;
+        let _lock = self
+            .platform
+            .exclusive(&[self.cfg.state_key().as_str(), ":queue"].concat())
+            .await;
+        let me = self.tab();
+        let now = self.platform.now_ms();
+        let mut adopted = Vec::new();
+        for key in unknown {
+            let Some(mut entry) = self.platform.read(&key).and_then(|t| Entry::decode(&t)) else {
+                self.platform.remove(&key);
+                continue;
+            };
+            let owner_alive = match &alive {
+                Some(names) => names.contains(&page_lock_name(&entry.tab)),
+                None => now.saturating_sub(entry.at) < ORPHAN_AGE_MS,
+            };
+            if entry.tab == me || owner_alive {
+                continue;
+            }
+            if now.saturating_sub(entry.at) > queue::MAX_AGE_MS {
+                self.platform.remove(&key);
+                self.emit("QUEUE_GAVE_UP", &[("kind", Json::str("expired"))]);
+                continue;
+            }
+            entry.tab = me.clone();
+            let text = entry.encode();
+            self.platform.write(&key, &text);
+            for k in q.push(key.clone(), text.len(), State::Waiting) {
+                self.platform.remove(&k);
+            }
+            adopted.push(key);
+        }
+        adopted
+    }
+
+    fn drop_impressions(&self, body: &mut Json) {
+        let dropped = request::without_impressions(body);
+        if dropped > 0 {
+            self.emit(
+                "IMPRESSIONS_DROPPED",
+                &[("dropped", Json::uint(dropped as u64))],
+            );
         }
     }
 
@@ -286,15 +586,25 @@ impl<P: Platform> Monitor<P> {
         }
     }
 
+    fn emit(&self, name: &str, fields: &[(&str, Json)]) {
+        let data = Json::Obj(
+            fields
+                .iter()
+                .map(|(k, v)| (String::from(*k), v.clone()))
+                .collect(),
+        );
+        self.platform.emit(APP, name, data);
+    }
+
     fn complete(&self, call: Call, status: u16, created: Option<bool>) {
-        let mut data = Json::Obj(vec![
-            ("method".into(), Json::str(call.resource())),
-            ("status".into(), Json::uint(u64::from(status))),
-        ]);
+        let mut fields = vec![
+            ("method", Json::str(call.resource())),
+            ("status", Json::uint(u64::from(status))),
+        ];
         if let Some(c) = created {
-            data.set("created", Json::Bool(c));
+            fields.push(("created", Json::Bool(c)));
         }
-        self.platform.emit(APP, "REQUEST_COMPLETE", data);
+        self.emit("REQUEST_COMPLETE", &fields);
     }
 
     /// The engagement body a page load sends: the report's entry points and page id, no SDEs.
@@ -342,8 +652,7 @@ impl<P: Platform> Monitor<P> {
                 o
             }
             (Err(_), Some((o, _))) => {
-                self.platform
-                    .emit(APP, "CSDS_FALLBACK", Json::Obj(Vec::new()));
+                self.emit("CSDS_FALLBACK", &[]);
                 o
             }
             (Err(e), None) => return Err(e),
@@ -377,6 +686,15 @@ impl Failure {
         match self {
             Failure::Stale(e) | Failure::Final(e) => e,
         }
+    }
+}
+
+/// No answer, or the server in trouble: the report is kept for another chance.
+fn keeps_report(e: &Error) -> bool {
+    match e {
+        Error::Network(_) => true,
+        Error::Http { status, .. } => *status >= 500 || *status == 429 || *status == 202,
+        _ => false,
     }
 }
 

@@ -68,8 +68,8 @@ pub enum NetError {
 pub trait Clock {
     /// Milliseconds since the Unix epoch.
     fn now_ms(&self) -> u64;
-    /// A uniformly random number in `0..1000` (for jitter).
-    fn random_permille(&self) -> u32;
+    /// A uniformly random 32-bit number (jitter, page ids).
+    fn random(&self) -> u32;
     /// Resolves after `ms` milliseconds.
     fn sleep(&self, ms: u32) -> impl Future<Output = ()>;
 }
@@ -83,12 +83,21 @@ pub trait Store {
     fn write(&self, key: &str, value: &str);
     /// Forgets `key`.
     fn remove(&self, key: &str);
+    /// Every key that starts with `prefix`, sorted.
+    fn keys(&self, prefix: &str) -> Vec<String>;
 }
 
 /// Sends requests.
 pub trait Transport {
-    /// Sends one request and waits for the answer or a network failure.
-    fn send(&self, req: HttpRequest) -> impl Future<Output = Result<HttpAnswer, NetError>>;
+    /// Hands one request to the network right away; the future waits for the answer or a
+    /// network failure.
+    fn send(
+        &self,
+        req: HttpRequest,
+    ) -> impl Future<Output = Result<HttpAnswer, NetError>> + 'static;
+    /// Hands one request to the network and lets it finish on its own (page hide: nobody is left
+    /// to read the answer).
+    fn fire(&self, req: HttpRequest);
 }
 
 /// Exclusive sections shared with the other tabs of the site (Web Locks in browsers).
@@ -97,6 +106,10 @@ pub trait Locks {
     type Guard;
     /// Waits until no other holder of `name` (in any tab) is left, then holds it.
     fn exclusive(&self, name: &str) -> impl Future<Output = Self::Guard>;
+    /// Holds `name` for as long as this page lives (it tells other tabs the page is alive).
+    fn hold_for_page(&self, name: &str);
+    /// The names of the locks held anywhere on the site, or None when that cannot be known.
+    fn held(&self) -> impl Future<Output = Option<Vec<String>>>;
 }
 
 /// Debug and compatibility events (`lp_monitoringSDK`/`SP_SENT`, storage fallback, ...).

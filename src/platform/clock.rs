@@ -22,8 +22,8 @@ pub fn now_ms() -> u64 {
     }
 }
 
-pub fn random_permille() -> u32 {
-    (js_sys::Math::random() * 1000.0) as u32
+pub fn random() -> u32 {
+    (js_sys::Math::random() * 4_294_967_296.0) as u32
 }
 
 pub async fn sleep(ms: u32) {

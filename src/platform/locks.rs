@@ -5,6 +5,9 @@ use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// Holds a Web Lock until dropped.
 pub struct LockGuard {
     release: Option<Function>,
@@ -25,16 +28,52 @@ fn deferred() -> (Promise, Option<Function>) {
     (p, resolve)
 }
 
-pub async fn exclusive(name: &str) -> LockGuard {
+/// `navigator.locks` and one of its methods, when the browser has them.
+fn lock_manager(method: &str) -> Option<(JsValue, Function)> {
     let locks = Reflect::get(&js_sys::global(), &JsValue::from_str("navigator"))
         .and_then(|n| Reflect::get(&n, &JsValue::from_str("locks")))
         .ok()
-        .filter(|l| l.is_object());
-    let request = locks
-        .as_ref()
-        .and_then(|l| Reflect::get(l, &JsValue::from_str("request")).ok())
-        .and_then(|f| f.dyn_into::<Function>().ok());
-    let (Some(locks), Some(request)) = (locks, request) else {
+        .filter(|l| l.is_object())?;
+    let f = Reflect::get(&locks, &JsValue::from_str(method))
+        .ok()?
+        .dyn_into::<Function>()
+        .ok()?;
+    Some((locks, f))
+}
+
+/// Requests `name` and keeps it until the page goes away (the callback's promise never settles).
+pub fn hold_for_page(name: &str) {
+    let Some((locks, request)) = lock_manager("request") else {
+        return;
+    };
+    let forever =
+        Closure::once_into_js(|_lock: JsValue| -> JsValue { Promise::new(&mut |_, _| {}).into() });
+    if let Ok(p) = request.call2(&locks, &JsValue::from_str(name), &forever) {
+        super::transport::ignore_rejection(&p);
+    }
+}
+
+/// Names of the locks held anywhere on the site (`navigator.locks.query()`).
+pub async fn held() -> Option<Vec<String>> {
+    let (locks, query) = lock_manager("query")?;
+    let snapshot = JsFuture::from(query.call0(&locks).ok()?.dyn_into::<Promise>().ok()?)
+        .await
+        .ok()?;
+    let list = Reflect::get(&snapshot, &JsValue::from_str("held")).ok()?;
+    let list: js_sys::Array = list.dyn_into().ok()?;
+    Some(
+        list.iter()
+            .filter_map(|l| {
+                Reflect::get(&l, &JsValue::from_str("name"))
+                    .ok()?
+                    .as_string()
+            })
+            .collect(),
+    )
+}
+
+pub async fn exclusive(name: &str) -> LockGuard {
+    let Some((locks, request)) = lock_manager("request") else {
         return LockGuard { release: None };
     };
     let (held, release) = deferred();

@@ -7,6 +7,7 @@ use crate::prelude::*;
 
 mod clock;
 mod events;
+pub mod lifecycle;
 mod locks;
 mod storage;
 mod transport;
@@ -52,8 +53,8 @@ impl Clock for Web {
     fn now_ms(&self) -> u64 {
         clock::now_ms()
     }
-    fn random_permille(&self) -> u32 {
-        clock::random_permille()
+    fn random(&self) -> u32 {
+        clock::random()
     }
     fn sleep(&self, ms: u32) -> impl Future<Output = ()> {
         clock::sleep(ms)
@@ -70,6 +71,9 @@ impl Store for Web {
     fn remove(&self, key: &str) {
         storage::remove(self.memory_only, key, &|r| self.storage_fallback(r));
     }
+    fn keys(&self, prefix: &str) -> Vec<String> {
+        storage::keys(self.memory_only, prefix, &|r| self.storage_fallback(r))
+    }
 }
 
 impl Web {
@@ -80,8 +84,17 @@ impl Web {
 }
 
 impl Transport for Web {
-    fn send(&self, req: HttpRequest) -> impl Future<Output = Result<HttpAnswer, NetError>> {
+    fn send(
+        &self,
+        req: HttpRequest,
+    ) -> impl Future<Output = Result<HttpAnswer, NetError>> + 'static {
         transport::send(req)
+    }
+    fn fire(&self, req: HttpRequest) {
+        let sending = transport::send(req);
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = sending.await;
+        });
     }
 }
 
@@ -89,6 +102,12 @@ impl Locks for Web {
     type Guard = LockGuard;
     fn exclusive(&self, name: &str) -> impl Future<Output = LockGuard> {
         locks::exclusive(name)
+    }
+    fn hold_for_page(&self, name: &str) {
+        locks::hold_for_page(name);
+    }
+    fn held(&self) -> impl Future<Output = Option<Vec<String>>> {
+        locks::held()
     }
 }
 

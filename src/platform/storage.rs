@@ -97,3 +97,40 @@ pub fn remove(memory_only: bool, key: &str, report: &dyn Fn(&str)) {
         }
     }
 }
+
+pub fn keys(memory_only: bool, prefix: &str, report: &dyn Fn(&str)) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    if usable(memory_only) {
+        match local() {
+            Ok(s) => {
+                let n = s.length().unwrap_or(0);
+                for i in 0..n {
+                    if let Ok(Some(k)) = s.key(i) {
+                        if k.starts_with(prefix) {
+                            out.push(k);
+                        }
+                    }
+                }
+            }
+            Err(reason) => give_up(reason, report),
+        }
+    }
+    for (k, _) in MEMORY.0.borrow().iter() {
+        if k.starts_with(prefix) && !out.contains(k) {
+            out.push(k.clone());
+        }
+    }
+    sort(&mut out);
+    out
+}
+
+/// Insertion sort: a handful of keys, and far less code than the std sorts.
+fn sort(keys: &mut [String]) {
+    for i in 1..keys.len() {
+        let mut j = i;
+        while j > 0 && keys.get(j - 1) > keys.get(j) {
+            keys.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}

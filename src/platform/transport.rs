@@ -24,7 +24,11 @@ fn set(target: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
-pub async fn send(req: HttpRequest) -> Result<HttpAnswer, NetError> {
+/// Calls fetch now (the request is on its way when this returns) and gives the future of its
+/// answer.
+pub fn send(
+    req: HttpRequest,
+) -> impl ::core::future::Future<Output = Result<HttpAnswer, NetError>> + 'static {
     let init = Object::new();
     set(&init, "method", &JsValue::from_str(req.method.as_str()));
     let headers = Object::new();
@@ -47,22 +51,28 @@ pub async fn send(req: HttpRequest) -> Result<HttpAnswer, NetError> {
             req.timeout_ms.min(i32::MAX as u32) as i32,
         )
     });
-    let result = exchange(&req.url, &init).await;
-    if let Some(t) = &timer {
-        clear_timeout(t);
-    }
-    let timed_out = controller.is_some_and(|c| c.signal().aborted());
-    match result {
-        Some(a) => Ok(a),
-        None if timed_out => Err(NetError::Timeout),
-        None => Err(NetError::Failed),
+    // JsFuture attaches its handlers now, so a rejection is never left unhandled.
+    let pending = fetch_with_init(&req.url, &init).ok().map(JsFuture::from);
+    async move {
+        let result = match pending {
+            Some(p) => answer(p).await,
+            None => None,
+        };
+        if let Some(t) = &timer {
+            clear_timeout(t);
+        }
+        let timed_out = controller.is_some_and(|c| c.signal().aborted());
+        match result {
+            Some(a) => Ok(a),
+            None if timed_out => Err(NetError::Timeout),
+            None => Err(NetError::Failed),
+        }
     }
 }
 
 /// The answer, or None when fetch or reading the body failed.
-async fn exchange(url: &str, init: &Object) -> Option<HttpAnswer> {
-    let promise = fetch_with_init(url, init).ok()?;
-    let response: Response = JsFuture::from(promise).await.ok()?.dyn_into().ok()?;
+async fn answer(pending: JsFuture) -> Option<HttpAnswer> {
+    let response: Response = pending.await.ok()?.dyn_into().ok()?;
     let retry_after = response.headers().get("Retry-After").ok().flatten();
     let text = JsFuture::from(response.text().ok()?)
         .await
