@@ -302,10 +302,12 @@ async fn an_unreachable_server_is_a_network_failure() {
 async fn web_locks_are_exclusive() {
     let web = Web::new(true, None);
     let order = Rc::new(RefCell::new(Vec::new()));
-    let first = web.exclusive("lpmon:test:lock").await;
+    let (first, waited) = web.exclusive("lpmon:test:lock").await;
+    assert!(!waited, "nobody held it");
     let (o, w2) = (order.clone(), web.clone());
     wasm_bindgen_futures::spawn_local(async move {
-        let _g = w2.exclusive("lpmon:test:lock").await;
+        let (_g, waited) = w2.exclusive("lpmon:test:lock").await;
+        assert!(waited, "the first holder was waited for");
         o.borrow_mut().push("second");
     });
     web.sleep(50).await;

@@ -49,6 +49,8 @@ pub fn router(site: SiteSettings) -> Router {
 
 /// The Content-Security-Policy a page asks for with `?csp=strict` or `?csp=nowasm`, used to
 /// check that lpmon works under a strict policy and fails clearly without `'wasm-unsafe-eval'`.
+/// `connect-src` names `'self'` too: the browser fetches lpmon's `.wasm` from where lpmon.js is
+/// served (the site here), and connect-src governs that fetch.
 fn policy(mode: Option<&str>, api_origin: &str) -> Option<String> {
     let script = match mode? {
         "strict" => "script-src 'self' 'wasm-unsafe-eval'",
@@ -56,7 +58,7 @@ fn policy(mode: Option<&str>, api_origin: &str) -> Option<String> {
         _ => return None,
     };
     Some(format!(
-        "default-src 'self'; {script}; connect-src {api_origin}"
+        "default-src 'self'; {script}; connect-src 'self' {api_origin}"
     ))
 }
 
@@ -114,11 +116,11 @@ mod tests {
         let api = "http://127.0.0.1:8031";
         assert_eq!(
             policy(Some("strict"), api).as_deref(),
-            Some("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src http://127.0.0.1:8031")
+            Some("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' http://127.0.0.1:8031")
         );
         assert_eq!(
             policy(Some("nowasm"), api).as_deref(),
-            Some("default-src 'self'; script-src 'self'; connect-src http://127.0.0.1:8031")
+            Some("default-src 'self'; script-src 'self'; connect-src 'self' http://127.0.0.1:8031")
         );
         assert_eq!(policy(Some("other"), api), None);
         assert_eq!(policy(None, api), None);

@@ -195,14 +195,15 @@ impl Drop for FakeGuard {
 
 impl Locks for Tab {
     type Guard = FakeGuard;
-    fn exclusive(&self, _name: &str) -> impl Future<Output = FakeGuard> {
+    fn exclusive(&self, _name: &str) -> impl Future<Output = (FakeGuard, bool)> {
         let world = self.0.clone();
         async move {
+            let waited = world.locked.get();
             while world.locked.get() {
                 YieldOnce(false).await;
             }
             world.locked.set(true);
-            FakeGuard(world)
+            (FakeGuard(world), waited)
         }
     }
     fn hold_for_page(&self, name: &str) {

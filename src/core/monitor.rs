@@ -269,7 +269,10 @@ impl<P: Platform> Monitor<P> {
                 None => {
                     // One creation at a time, in this page and across the site's tabs.
                     let _gate = self.shared.gate.enter().await;
-                    let _lock = self.platform.exclusive(&self.cfg.state_key()).await;
+                    let (_lock, waited) = self.platform.exclusive(&self.cfg.state_key()).await;
+                    if waited {
+                        self.await_other_tab().await;
+                    }
                     match self.session() {
                         Some(s) => Ids {
                             vid: Some(s.vid),
@@ -311,6 +314,17 @@ impl<P: Platform> Monitor<P> {
         Err(Error::Network(
             "the session could not be kept; is the clock changing?".into(),
         ))
+    }
+
+    /// Another tab held the creation lock: give the session it stored a moment to reach this
+    /// tab's view of localStorage (up to half a second) before concluding there is none.
+    async fn await_other_tab(&self) {
+        for _ in 0..25 {
+            if self.session().is_some() {
+                return;
+            }
+            self.platform.sleep(20).await;
+        }
     }
 
     /// One logical request with retries. Ids change only on "Loading account". `slot` names the
@@ -507,7 +521,7 @@ impl<P: Platform> Monitor<P> {
             return unknown;
         }
         let alive = self.platform.held().await;
-        let _lock = self
+        let (_lock, _) = self
             .platform
             .exclusive(&[self.cfg.state_key().as_str(), ":queue"].concat())
             .await;

@@ -104,8 +104,9 @@ pub trait Transport {
 pub trait Locks {
     /// Held while alive; dropping it releases the lock.
     type Guard;
-    /// Waits until no other holder of `name` (in any tab) is left, then holds it.
-    fn exclusive(&self, name: &str) -> impl Future<Output = Self::Guard>;
+    /// Waits until no other holder of `name` (in any tab) is left, then holds it. The flag is
+    /// true when another holder had to be waited for (what it stored may take a moment to show).
+    fn exclusive(&self, name: &str) -> impl Future<Output = (Self::Guard, bool)>;
     /// Holds `name` for as long as this page lives (it tells other tabs the page is alive).
     fn hold_for_page(&self, name: &str);
     /// The names of the locks held anywhere on the site, or None when that cannot be known.

@@ -72,26 +72,56 @@ pub async fn held() -> Option<Vec<String>> {
     )
 }
 
-pub async fn exclusive(name: &str) -> LockGuard {
+/// Waits until `name` is free in every tab, then holds it. The flag is true when another holder
+/// had to be waited for: what that holder wrote to localStorage can take a moment to reach this
+/// tab (browsers propagate it between processes asynchronously).
+pub async fn exclusive(name: &str) -> (LockGuard, bool) {
+    let none = LockGuard { release: None };
     let Some((locks, request)) = lock_manager("request") else {
-        return LockGuard { release: None };
+        return (none, false);
     };
+    // Most of the time nobody holds it: ask without queueing first.
+    match attempt(&locks, &request, name, true).await {
+        Some(Some(guard)) => (guard, false),
+        Some(None) => match attempt(&locks, &request, name, false).await {
+            Some(Some(guard)) => (guard, true),
+            _ => (none, true),
+        },
+        None => (none, false),
+    }
+}
+
+/// One `navigator.locks.request`: Some(Some(guard)) when granted, Some(None) when `if_available`
+/// and someone holds it, None when the request failed.
+async fn attempt(
+    locks: &JsValue,
+    request: &Function,
+    name: &str,
+    if_available: bool,
+) -> Option<Option<LockGuard>> {
     let (held, release) = deferred();
     let (granted, grant) = deferred();
     // The lock is held until the promise returned by this callback settles, i.e. until release.
-    let callback = Closure::once_into_js(move |_lock: JsValue| -> JsValue {
+    let callback = Closure::once_into_js(move |lock: JsValue| -> JsValue {
+        let got = !lock.is_null();
         if let Some(g) = grant {
-            let _ = g.call0(&JsValue::UNDEFINED);
+            let _ = g.call1(&JsValue::UNDEFINED, &JsValue::from_bool(got));
         }
-        held.into()
+        if got {
+            held.into()
+        } else {
+            JsValue::UNDEFINED
+        }
     });
-    match request.call2(&locks, &JsValue::from_str(name), &callback) {
-        Ok(p) => {
-            // A rejected lock request (aborted) must not surface as an unhandled rejection.
-            super::transport::ignore_rejection(&p);
-            let _ = JsFuture::from(granted).await;
-            LockGuard { release }
-        }
-        Err(_) => LockGuard { release: None },
+    let options = js_sys::Object::new();
+    if if_available {
+        let _ = Reflect::set(&options, &JsValue::from_str("ifAvailable"), &JsValue::TRUE);
     }
+    let p = request
+        .call3(locks, &JsValue::from_str(name), &options, &callback)
+        .ok()?;
+    // A rejected lock request (aborted) must not surface as an unhandled rejection.
+    super::transport::ignore_rejection(&p);
+    let got = JsFuture::from(granted).await.ok()?.as_bool()?;
+    Some(got.then_some(LockGuard { release }))
 }

@@ -100,7 +100,7 @@ impl Transport for Web {
 
 impl Locks for Web {
     type Guard = LockGuard;
-    fn exclusive(&self, name: &str) -> impl Future<Output = LockGuard> {
+    fn exclusive(&self, name: &str) -> impl Future<Output = (LockGuard, bool)> {
         locks::exclusive(name)
     }
     fn hold_for_page(&self, name: &str) {

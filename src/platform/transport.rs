@@ -51,8 +51,14 @@ pub fn send(
             req.timeout_ms.min(i32::MAX as u32) as i32,
         )
     });
-    // JsFuture attaches its handlers now, so a rejection is never left unhandled.
-    let pending = fetch_with_init(&req.url, &init).ok().map(JsFuture::from);
+    // A browser that knows it is offline is not asked to try: the failure is immediate and the
+    // retry pause ends on the `online` event. JsFuture attaches its handlers now, so a rejection
+    // is never left unhandled.
+    let pending = if offline() {
+        None
+    } else {
+        fetch_with_init(&req.url, &init).ok().map(JsFuture::from)
+    };
     async move {
         let result = match pending {
             Some(p) => answer(p).await,
@@ -68,6 +74,15 @@ pub fn send(
             None => Err(NetError::Failed),
         }
     }
+}
+
+/// `navigator.onLine === false` (only a definite "offline" counts; unknown means online).
+fn offline() -> bool {
+    Reflect::get(&js_sys::global(), &JsValue::from_str("navigator"))
+        .and_then(|n| Reflect::get(&n, &JsValue::from_str("onLine")))
+        .ok()
+        .and_then(|v| v.as_bool())
+        == Some(false)
 }
 
 /// The answer, or None when fetch or reading the body failed.

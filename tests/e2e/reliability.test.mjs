@@ -1,0 +1,221 @@
+// The fault matrix, in Chromium and Firefox against the emulator on another origin: what lpmon
+// does when the server, the network or the storage misbehave.
+import { describe, test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEmulator, control, eventually } from './harness.mjs';
+import { BROWSERS, openBrowser } from './browsers.mjs';
+
+/** In the page: a monitor `m` whose events are collected in `window.events`. */
+const CREATE = async (cfg) => {
+  const { lpmon, api, account, app } = window.lpmonTest;
+  window.events = [];
+  window.m = lpmon.createMonitor({
+    accountId: account, appInstallationId: app, domain: api,
+    retry: { delaysMs: [100, 100, 100, 100] },
+    onEvent: (e) => window.events.push(e.name),
+    ...cfg,
+  });
+  return [window.m.getVid() ?? null, window.m.getSid() ?? null];
+};
+const ENGAGE = () => window.m.engage({});
+const REPORT = (word) => window.m.report({ engagementAttributes: [{ type: 'searchInfo', keywords: [word] }] });
+const EVENTS = () => window.events;
+
+const reportsOf = (log, word) => log.filter((r) => r.path.endsWith('/report') && JSON.stringify(r.body ?? '').includes(word));
+
+for (const name of BROWSERS) {
+  describe(`reliability in ${name}`, () => {
+    let emu, ctl, browser, tab;
+    before(async () => {
+      emu = await startEmulator();
+      ctl = control(emu.api);
+      browser = await openBrowser(name);
+    });
+    after(async () => {
+      await browser?.close();
+      await emu?.stop();
+    });
+    beforeEach(async () => {
+      await ctl.reset();
+      tab = await browser.newTab();
+      await tab.goto(emu.site + '/examples/esm.html?manual');
+      await tab.waitFor(() => document.body.dataset.ready === 'yes');
+      await tab.run(() => localStorage.clear());
+    });
+    const open = async (query = '') => {
+      await tab.goto(emu.site + '/examples/esm.html?manual' + query);
+      await tab.waitFor(() => document.body.dataset.ready === 'yes');
+    };
+    const finish = () => tab.close();
+
+    test('"Loading account" (500/20) is retried with the vid it names', async () => {
+      await ctl.fault({ match: { endpoint: 'engagement' }, status: 500, internalCode: 20 });
+      await tab.run(CREATE, {});
+      const r = await tab.run(ENGAGE);
+      assert.ok(r.ok, JSON.stringify(r.err));
+      const log = await ctl.requests();
+      assert.equal(log.length, 2);
+      const named = log[0].answer.message.match(/vid: ([A-Za-z0-9_-]+)/)[1];
+      assert.equal(log[1].query.vid, named, 'the retry carries the vid from the error');
+      assert.equal(log[1].query.sid, undefined, 'no sid: the stored one belonged to no one');
+      assert.equal(r.ok.visitorId, named);
+      await finish();
+    });
+
+    test('400/5 is rejected after exactly one request', async () => {
+      await tab.run(CREATE, {});
+      await tab.run(ENGAGE);
+      await ctl.fault({ match: { endpoint: 'report' }, status: 400, internalCode: 5, message: 'bad data' });
+      const r = await tab.run(REPORT, 'once');
+      assert.deepEqual([r.err.name, r.err.kind, r.err.status, r.err.internalCode], ['LpmonError', 'http', 400, 5]);
+      assert.equal(reportsOf(await ctl.requests(), 'once').length, 1);
+      await finish();
+    });
+
+    test('503 three times, then success', async () => {
+      await ctl.fault({ match: { endpoint: 'engagement' }, status: 503, times: 3 });
+      await tab.run(CREATE, {});
+      const r = await tab.run(ENGAGE);
+      assert.ok(r.ok, JSON.stringify(r.err));
+      const log = await ctl.requests();
+      assert.deepEqual(log.map((x) => x.status), [503, 503, 503, 201]);
+      assert.equal((await tab.run(EVENTS)).ok.filter((e) => e === 'RETRY').length, 3);
+      await finish();
+    });
+
+    test('429 waits for Retry-After', async () => {
+      await ctl.fault({ match: { endpoint: 'engagement' }, status: 429, headers: { 'Retry-After': '1' } });
+      await tab.run(CREATE, {});
+      const r = await tab.run(ENGAGE);
+      assert.ok(r.ok, JSON.stringify(r.err));
+      const [first, second] = await ctl.requests();
+      assert.equal(first.status, 429);
+      assert.ok(second.time - first.time >= 1000, `waited ${second.time - first.time} ms`);
+      await finish();
+    });
+
+    test('404/39 drops the pair, opens a new session and drops the impressions', async () => {
+      await tab.run(CREATE, {});
+      const first = (await tab.run(ENGAGE)).ok;
+      await ctl.fault({ match: { endpoint: 'report' }, status: 404, internalCode: 39 });
+      const r = await tab.run((ctx) => window.m.report({ engagementAttributes: [
+        { type: 'impDisplay', campaign: 1, engId: 2, revision: 1, eContext: [{ type: 'engagementContext', id: ctx }] },
+        { type: 'searchInfo', keywords: ['after-recovery'] },
+      ] }), first.engagementDetails[0].contextId);
+      assert.ok(r.ok, JSON.stringify(r.err));
+      assert.notEqual(r.ok.sessionId, first.sessionId);
+      const log = await ctl.requests();
+      const last = log[log.length - 1];
+      assert.equal(last.status, 200);
+      assert.equal(last.query.sid, r.ok.sessionId);
+      assert.deepEqual(last.body.engagementAttributes.map((s) => s.type), ['searchInfo']);
+      assert.ok((await tab.run(EVENTS)).ok.includes('IMPRESSIONS_DROPPED'));
+      await finish();
+    });
+
+    test('a malformed 200 body is an http error, not retried', async () => {
+      await ctl.fault({ match: { endpoint: 'engagement' }, malformed: true });
+      await tab.run(CREATE, {});
+      const r = await tab.run(ENGAGE);
+      assert.deepEqual([r.err.kind, r.err.status], ['http', 200]);
+      assert.equal((await ctl.requests()).length, 1);
+      await finish();
+    });
+
+    test('20 engages in two tabs create one session', async () => {
+      const other = await browser.newTab();
+      await other.goto(emu.site + '/examples/esm.html?manual');
+      await other.waitFor(() => document.body.dataset.ready === 'yes');
+      const START = () => {
+        window.all = Promise.all([...Array(10)].map(() => window.m.engage({}).then((a) => a.visitorId, (e) => e.message)));
+        return true;
+      };
+      await tab.run(CREATE, {});
+      await other.run(CREATE, {});
+      await tab.run(START);
+      await other.run(START);
+      const a = (await tab.run(() => window.all)).ok;
+      const b = (await other.run(() => window.all)).ok;
+      assert.equal(new Set([...a, ...b]).size, 1, JSON.stringify([a, b]));
+      assert.equal((await ctl.stats()).sessionsCreated, 1);
+      await other.close();
+      await finish();
+    });
+
+    test('reports made while offline are delivered when the browser is back online', async () => {
+      await tab.run(CREATE, { retry: { delaysMs: [60000] } });
+      await tab.run(ENGAGE);
+      await tab.setOffline(true);
+      await tab.run((w) => { window.pending = window.m.report({ engagementAttributes: [{ type: 'searchInfo', keywords: [w] }] }); return true; }, 'while-offline');
+      await eventually(async () => (await tab.run(EVENTS)).ok.includes('RETRY'), 5000, 'the first attempt to fail');
+      const t0 = Date.now();
+      await tab.setOffline(false);
+      const r = await tab.run(() => window.pending);
+      assert.ok(r.ok, JSON.stringify(r.err));
+      assert.ok(Date.now() - t0 < 10000, 'delivered on "online", not after the 60 s pause');
+      const accepted = reportsOf(await ctl.requests(), 'while-offline').filter((x) => x.status === 200);
+      assert.equal(accepted.length, 1);
+      await finish();
+    });
+
+    test('a report waiting for a retry at reload is delivered after the reload, once', async () => {
+      await tab.run(CREATE, { retry: { delaysMs: [60000] } });
+      await tab.run(ENGAGE);
+      await ctl.fault({ match: { endpoint: 'report' }, status: 503 });
+      await tab.run((w) => { window.m.report({ engagementAttributes: [{ type: 'searchInfo', keywords: [w] }] }).catch(() => {}); return true; }, 'across-reload');
+      await eventually(async () => reportsOf(await ctl.requests(), 'across-reload').length === 1, 5000, 'the 503');
+      await tab.reload();
+      await tab.waitFor(() => document.body.dataset.ready === 'yes');
+      await tab.run(CREATE, {});
+      await eventually(async () => reportsOf(await ctl.requests(), 'across-reload').some((x) => x.status === 200), 10000, 'delivery after reload');
+      await new Promise((r) => setTimeout(r, 500));
+      const all = reportsOf(await ctl.requests(), 'across-reload');
+      assert.deepEqual(all.map((x) => x.status), [503, 200], 'one failure, then exactly one delivery');
+      await finish();
+    });
+
+    test('a report on the wire at reload is delivered exactly once', async () => {
+      await tab.run(CREATE, {});
+      await tab.run(ENGAGE);
+      await ctl.fault({ match: { endpoint: 'report' }, delayMs: 1500 });
+      await tab.run((w) => { window.m.report({ engagementAttributes: [{ type: 'searchInfo', keywords: [w] }] }).catch(() => {}); return true; }, 'in-flight');
+      await eventually(async () => reportsOf(await ctl.requests(), 'in-flight').length >= 0, 200);
+      await tab.reload();
+      await tab.waitFor(() => document.body.dataset.ready === 'yes');
+      await tab.run(CREATE, {});
+      await new Promise((r) => setTimeout(r, 2500));
+      const all = reportsOf(await ctl.requests(), 'in-flight');
+      assert.equal(all.length, 1, JSON.stringify(all.map((x) => x.status)));
+      assert.equal(all[0].status, 200);
+      await finish();
+    });
+
+    for (const [mode, expectEvent] of [['blocked', 'STORAGE_FALLBACK'], ['null', 'STORAGE_FALLBACK'], ['quota', 'STORAGE_FALLBACK'], ['corrupt', 'STORAGE_IGNORED']]) {
+      test(`storage ${mode}: lpmon keeps working and says so once`, async () => {
+        await open('&storage=' + mode);
+        const before = await tab.run(CREATE, {});
+        assert.deepEqual(before.ok, [null, null]);
+        const r = await tab.run(ENGAGE);
+        assert.ok(r.ok, JSON.stringify(r.err));
+        const second = await tab.run(ENGAGE);
+        assert.equal(second.ok.created, false, 'the pair is kept (in memory) and sent back');
+        assert.equal((await tab.run(() => window.m.getVid())).ok, r.ok.visitorId);
+        const events = (await tab.run(EVENTS)).ok;
+        assert.equal(events.filter((e) => e === expectEvent).length, 1, JSON.stringify(events));
+        assert.deepEqual(tab.errors, []);
+        await finish();
+      });
+    }
+
+    test('the demo works under a strict CSP', async () => {
+      await tab.goto(emu.site + '/?csp=strict');
+      await tab.waitFor(() => {
+        const b = document.getElementById('message-us');
+        return b && !b.hidden;
+      });
+      assert.equal((await ctl.stats()).sessionsCreated, 1);
+      assert.deepEqual(tab.errors, []);
+      await finish();
+    });
+  });
+}
