@@ -7,8 +7,10 @@ import { root, run, fail } from './tools.mjs';
 
 const pkg = join(root, 'pkg');
 const dist = join(root, 'dist');
+// `--low-memory-unused`: Rust puts the stack first, so addresses below 1024 would be touched only
+// by a stack 1 MiB deep; it lets wasm-opt fold constant offsets into loads and stores.
 const WASM_OPT_FLAGS = [
-  '-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
+  '-Oz', '--converge', '--low-memory-unused', '--strip-target-features', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
   '--enable-reference-types', '--enable-multivalue', '--strip-debug', '--strip-producers',
 ];
 
