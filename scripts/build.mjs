@@ -1,6 +1,6 @@
 // Builds the shipped package: wasm (wasm-pack, then wasm-opt from the npm registry), the minified
 // ESM glue in pkg/, and the script-tag bundle in dist/. Prints the gzipped sizes.
-import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { root, run, fail } from './tools.mjs';
@@ -27,8 +27,11 @@ await step('wasm-pack build', 'wasm-pack', [
 ]);
 const wasm = join(pkg, 'lpmon_bg.wasm');
 await step('wasm-opt', 'wasm-opt', [...WASM_OPT_FLAGS, wasm, '-o', wasm]);
-await step('minify glue', 'esbuild', [join(pkg, 'lpmon.js'), '--minify', '--format=esm', '--target=es2020',
+// --bundle pulls the platform's JS primitives (pkg/snippets/) into the glue: one self-contained
+// file for pkg/ and dist/.
+await step('minify glue', 'esbuild', [join(pkg, 'lpmon.js'), '--bundle', '--minify', '--format=esm', '--target=es2020',
   '--allow-overwrite', `--outfile=${join(pkg, 'lpmon.js')}`, '--log-level=warning']);
+rmSync(join(pkg, 'snippets'), { recursive: true, force: true });
 
 mkdirSync(dist, { recursive: true });
 await step('bundle loader', 'esbuild', [join(root, 'js', 'loader.js'), '--bundle', '--minify', '--format=iife',

@@ -314,3 +314,29 @@ async fn web_locks_are_exclusive() {
     web.sleep(50).await;
     assert_eq!(*order.borrow(), vec!["first released", "second"]);
 }
+
+#[wasm_bindgen_test]
+async fn a_page_lock_shows_among_the_held_locks() {
+    let web = Web::new(true, None);
+    let name = "lpmon:test:page-alive";
+    let before = web.held().await.expect("Web Locks in a secure context");
+    assert!(!before.iter().any(|n| n == name));
+    web.hold_for_page(name);
+    web.sleep(20).await;
+    let after = web.held().await.expect("Web Locks in a secure context");
+    assert!(after.iter().any(|n| n == name), "{after:?}");
+}
+
+#[wasm_bindgen_test]
+fn browser_facts_come_from_the_browser() {
+    let facts = lpmon::platform::browser_facts();
+    let ua = Reflect::get(
+        &Reflect::get(&window(), &"navigator".into()).unwrap(),
+        &"userAgent".into(),
+    )
+    .unwrap()
+    .as_string()
+    .unwrap();
+    assert_eq!(facts.user_agent, ua);
+    assert!(facts.time_zone.is_some_and(|tz| !tz.is_empty()));
+}

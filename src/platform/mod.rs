@@ -7,6 +7,7 @@ use crate::prelude::*;
 
 mod clock;
 mod events;
+mod js;
 pub mod lifecycle;
 mod locks;
 mod storage;
@@ -14,7 +15,7 @@ mod transport;
 
 use ::core::future::Future;
 
-use js_sys::Function;
+use wasm_bindgen::JsValue;
 
 use crate::core::client_props::BrowserFacts;
 use crate::core::json::Json;
@@ -22,7 +23,6 @@ use crate::core::ports::{
     Clock, Events, HttpAnswer, HttpRequest, Locks, NetError, Store, Transport,
 };
 
-pub use events::emit_global;
 pub use locks::LockGuard;
 pub use storage::reset as reset_storage;
 
@@ -36,12 +36,13 @@ unsafe impl<T> Sync for PageLocal<T> {}
 #[derive(Clone)]
 pub struct Web {
     memory_only: bool,
-    on_event: Option<Function>,
+    on_event: Option<JsValue>,
 }
 
 impl Web {
     /// `memory_only` keeps all state in page memory; `on_event` is the config's callback.
-    pub fn new(memory_only: bool, on_event: Option<Function>) -> Web {
+    pub fn new(memory_only: bool, on_event: Option<js_sys::Function>) -> Web {
+        let on_event = on_event.map(JsValue::from);
         Web {
             memory_only,
             on_event,
@@ -91,10 +92,7 @@ impl Transport for Web {
         transport::send(req)
     }
     fn fire(&self, req: HttpRequest) {
-        let sending = transport::send(req);
-        wasm_bindgen_futures::spawn_local(async move {
-            let _ = sending.await;
-        });
+        transport::fire(req);
     }
 }
 
@@ -113,7 +111,7 @@ impl Locks for Web {
 
 impl Events for Web {
     fn emit(&self, app: &str, name: &str, data: Json) {
-        events::emit(self.on_event.as_ref(), app, name, &data);
+        events::emit(self.on_event.as_ref(), app, name, data);
     }
 }
 

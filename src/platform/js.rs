@@ -1,0 +1,40 @@
+//! The imports of `primitives.js`: the few coarse browser primitives the platform is built on.
+//! Each never throws; see the JS file for what every answer means.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/src/platform/primitives.js")]
+extern "C" {
+    /// fetch with a timeout → `Answer`, 1 (no answer) or 2 (timed out).
+    pub fn http(url: &str, init: &str, timeout_ms: u32) -> Promise;
+    /// Resolves after `ms`.
+    pub fn sleep(ms: u32) -> Promise;
+    /// localStorage operation `op` → its result, or a failure code.
+    pub fn storage(op: u32, key: &str, value: &str) -> JsValue;
+    /// Calls `callback` with the parsed `detail` and dispatches the `lpmon` event.
+    pub fn emit(callback: &JsValue, detail: &str);
+    /// Calls `on(1)` at page hide and `on(2)` when back online.
+    pub fn watch(on: &JsValue);
+    /// Web Lock `name` → its release function, or undefined.
+    pub fn lock(name: &str, forever: bool) -> Promise;
+    /// Names of the held Web Locks as JSON text, or null.
+    pub fn held() -> Promise;
+    /// `[userAgent, maxTouchPoints, timeZone]` as JSON text.
+    pub fn facts() -> String;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// What `http` resolves to when an answer came.
+    pub type Answer;
+    #[wasm_bindgen(method, getter)]
+    pub fn status(this: &Answer) -> u16;
+    #[wasm_bindgen(method, getter)]
+    pub fn body(this: &Answer) -> String;
+    #[wasm_bindgen(method, getter, js_name = retryAfter)]
+    pub fn retry_after(this: &Answer) -> Option<String>;
+}
