@@ -340,3 +340,75 @@ fn browser_facts_come_from_the_browser() {
     assert_eq!(facts.user_agent, ua);
     assert!(facts.time_zone.is_some_and(|tz| !tz.is_empty()));
 }
+
+/// Pending once, after waking its own task (a task woken while it runs is polled again).
+async fn yield_now() {
+    let mut yielded = false;
+    std::future::poll_fn(move |cx| {
+        if yielded {
+            return std::task::Poll::Ready(());
+        }
+        yielded = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    })
+    .await
+}
+
+#[wasm_bindgen_test]
+async fn spawned_tasks_run_in_turn_and_wake_on_signals() {
+    use lpmon::core::signal::Signal;
+    let log = Rc::new(RefCell::new(Vec::<String>::new()));
+    let signal = Rc::new(Signal::default());
+    for i in 0..3 {
+        let (l, s) = (log.clone(), signal.clone());
+        lpmon::platform::spawn(async move {
+            let since = s.epoch();
+            l.borrow_mut().push(format!("start {i}"));
+            yield_now().await;
+            l.borrow_mut().push(format!("yielded {i}"));
+            s.changed(since).await;
+            l.borrow_mut().push(format!("woken {i}"));
+        });
+    }
+    assert!(log.borrow().is_empty(), "a task first runs in a microtask");
+    let web = Web::new(true, None);
+    web.sleep(0).await;
+    assert_eq!(
+        *log.borrow(),
+        [
+            "start 0",
+            "start 1",
+            "start 2",
+            "yielded 0",
+            "yielded 1",
+            "yielded 2"
+        ]
+    );
+    signal.fire();
+    web.sleep(0).await;
+    assert_eq!(log.borrow()[6..], ["woken 0", "woken 1", "woken 2"]);
+    // Finished tasks free their slots for new ones.
+    let count = Rc::new(RefCell::new(0));
+    for _ in 0..5 {
+        let c = count.clone();
+        lpmon::platform::spawn(async move { *c.borrow_mut() += 1 });
+        web.sleep(0).await;
+    }
+    assert_eq!(*count.borrow(), 5);
+}
+
+#[wasm_bindgen_test]
+async fn promises_settle_with_the_future_result() {
+    let ok = JsFuture::from(lpmon::platform::promise(async {
+        yield_now().await;
+        Ok(JsValue::from(7))
+    }))
+    .await;
+    assert_eq!(ok.unwrap().as_f64(), Some(7.0));
+    let err = JsFuture::from(lpmon::platform::promise(async {
+        Err(JsValue::from_str("refused"))
+    }))
+    .await;
+    assert_eq!(err.unwrap_err().as_string().as_deref(), Some("refused"));
+}

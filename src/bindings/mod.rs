@@ -16,7 +16,6 @@ use alloc::rc::Rc;
 
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, spawn_local};
 
 use crate::core::client_props;
 use crate::core::config::Config;
@@ -24,7 +23,7 @@ use crate::core::error::Error;
 use crate::core::json::Json;
 use crate::core::monitor::{self, Shared};
 use crate::core::ports::Locks;
-use crate::platform::{browser_facts, lifecycle, PageLocal, Web};
+use crate::platform::{browser_facts, lifecycle, spawn, PageLocal, Web};
 use convert::{from_js, to_js, to_js_error};
 
 /// Page state per account + app key.
@@ -48,14 +47,14 @@ fn shared_for(key: &str) -> (Rc<Shared>, bool) {
 fn drain_later(m: &Rc<monitor::Monitor<Web>>) {
     let m = m.clone();
     let drain: Pin<Box<dyn Future<Output = ()>>> = Box::pin(async move { m.drain().await });
-    spawn_local(drain);
+    spawn(drain);
 }
 
 /// A JS promise of a core result. The future is boxed so that one instance of the promise
 /// machinery serves every method (a measurable share of the wasm otherwise).
 fn promise(f: impl Future<Output = Result<Json, Error>> + 'static) -> Promise {
     let f: Pin<Box<dyn Future<Output = Result<Json, Error>>>> = Box::pin(f);
-    future_to_promise(async move { f.await.map(|v| to_js(&v)).map_err(|e| to_js_error(&e)) })
+    crate::platform::promise(async move { f.await.map(|v| to_js(&v)).map_err(|e| to_js_error(&e)) })
 }
 
 /// The first monitor of an account + app in a page: hold the page's lock (it tells other tabs this

@@ -3,9 +3,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use wasm_bindgen_futures::JsFuture;
-
-use super::js;
+use super::{js, task};
 use crate::core::client_props::BrowserFacts;
 use crate::core::json::Json;
 
@@ -24,7 +22,7 @@ pub fn random() -> u32 {
 
 pub async fn sleep(ms: u32) {
     // Timers take a signed 32-bit delay: longer ones would fire at once.
-    let _ = JsFuture::from(js::sleep(ms.min(i32::MAX as u32))).await;
+    task::settled(js::sleep(ms.min(i32::MAX as u32))).await;
 }
 
 pub fn browser_facts() -> BrowserFacts {

@@ -25,10 +25,19 @@ extern "C" {
     pub fn held() -> Promise;
     /// `[userAgent, maxTouchPoints, timeZone]` as JSON text.
     pub fn facts() -> String;
+    /// A new pending promise for `settle`.
+    pub fn deferred() -> Promise;
+    /// Fulfils (`ok`) or rejects a promise from `deferred`.
+    pub fn settle(p: &Promise, ok: bool, value: &JsValue);
+    /// Calls `f` with what `p` settles with.
+    pub fn then(p: &Promise, f: &JsValue);
 }
 
 #[wasm_bindgen]
 extern "C" {
+    #[wasm_bindgen(js_name = queueMicrotask)]
+    pub fn queue_microtask(f: &JsValue);
+
     /// What `http` resolves to when an answer came.
     pub type Answer;
     #[wasm_bindgen(method, getter)]

@@ -4,12 +4,10 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use super::{js, task};
+use crate::core::json::Json;
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
-
-use super::js;
-use crate::core::json::Json;
 
 /// Holds a Web Lock until dropped.
 pub struct LockGuard {
@@ -31,7 +29,7 @@ pub fn hold_for_page(name: &str) {
 
 /// Names of the locks held anywhere on the site (`navigator.locks.query()`).
 pub async fn held() -> Option<Vec<String>> {
-    let text = JsFuture::from(js::held()).await.ok()?.as_string()?;
+    let text = task::settled(js::held()).await.as_string()?;
     let names = Json::parse(&text).ok()?;
     Some(
         names
@@ -44,9 +42,9 @@ pub async fn held() -> Option<Vec<String>> {
 
 /// Waits until `name` is free in every tab, then holds it until the guard is dropped.
 pub async fn exclusive(name: &str) -> LockGuard {
-    let release = JsFuture::from(js::lock(name, false))
+    let release = task::settled(js::lock(name, false))
         .await
-        .ok()
-        .and_then(|f| f.dyn_into::<Function>().ok());
+        .dyn_into::<Function>()
+        .ok();
     LockGuard { release }
 }

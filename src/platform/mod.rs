@@ -11,6 +11,7 @@ mod js;
 pub mod lifecycle;
 mod locks;
 mod storage;
+mod task;
 mod transport;
 
 use ::core::future::Future;
@@ -25,6 +26,7 @@ use crate::core::ports::{
 
 pub use locks::LockGuard;
 pub use storage::reset as reset_storage;
+pub use task::{promise, spawn};
 
 /// Page-wide state. lpmon's wasm has no threads (see the `atomics` check in lib.rs), so a plain
 /// static with interior mutability is safe, and it works without std's `thread_local!`.

@@ -131,3 +131,25 @@ export function facts() {
     typeof tz === 'string' ? tz : null,
   ]);
 }
+
+const pending = new WeakMap();
+
+/** A new promise, settled later by `settle`. */
+export function deferred() {
+  let settle;
+  const p = new Promise((resolve, reject) => { settle = [resolve, reject]; });
+  pending.set(p, settle);
+  return p;
+}
+
+/** Fulfils (`ok`) or rejects a promise made by `deferred`, once. */
+export function settle(p, ok, value) {
+  const s = pending.get(p);
+  pending.delete(p);
+  if (s) s[ok ? 0 : 1](value);
+}
+
+/** Calls `f` with whatever `p` settles with, fulfilled or rejected. */
+export function then(p, f) {
+  p.then(f, f);
+}

@@ -5,12 +5,10 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
-
-use super::js;
+use super::{js, task};
 use crate::core::json::Json;
 use crate::core::ports::{HttpAnswer, HttpRequest, NetError};
+use wasm_bindgen::prelude::*;
 
 /// Calls fetch now (the request is on its way when this returns) and gives the promise of its
 /// answer, which never rejects.
@@ -38,9 +36,9 @@ fn start(req: HttpRequest) -> js_sys::Promise {
 pub fn send(
     req: HttpRequest,
 ) -> impl ::core::future::Future<Output = Result<HttpAnswer, NetError>> + 'static {
-    let pending = JsFuture::from(start(req));
+    let pending = start(req);
     async move {
-        let v = pending.await.unwrap_or(JsValue::UNDEFINED);
+        let v = task::settled(pending).await;
         if !v.is_object() {
             return Err(match v.as_f64() {
                 Some(2.0) => NetError::Timeout,
