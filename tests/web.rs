@@ -62,7 +62,7 @@ fn restore_storage() {
     reset_storage();
 }
 
-fn events_sink() -> (Rc<RefCell<Vec<String>>>, Function) {
+fn events_sink() -> (Rc<RefCell<Vec<String>>>, JsValue) {
     let seen = Rc::new(RefCell::new(Vec::new()));
     let s = seen.clone();
     let f = Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| {
@@ -72,7 +72,7 @@ fn events_sink() -> (Rc<RefCell<Vec<String>>>, Function) {
             .unwrap();
         s.borrow_mut().push(name);
     });
-    (seen, f.into_js_value().unchecked_into())
+    (seen, f.into_js_value())
 }
 
 #[wasm_bindgen_test]
@@ -398,15 +398,21 @@ async fn spawned_tasks_run_in_turn_and_wake_on_signals() {
     assert_eq!(*count.borrow(), 5);
 }
 
+/// What a promise of lpmon's executor settles with.
+async fn outcome(p: lpmon::platform::Promise) -> Result<JsValue, JsValue> {
+    let p: js_sys::Promise = p.unchecked_into();
+    JsFuture::from(p).await
+}
+
 #[wasm_bindgen_test]
 async fn promises_settle_with_the_future_result() {
-    let ok = JsFuture::from(lpmon::platform::promise(async {
+    let ok = outcome(lpmon::platform::promise(async {
         yield_now().await;
         Ok(JsValue::from(7))
     }))
     .await;
     assert_eq!(ok.unwrap().as_f64(), Some(7.0));
-    let err = JsFuture::from(lpmon::platform::promise(async {
+    let err = outcome(lpmon::platform::promise(async {
         Err(JsValue::from_str("refused"))
     }))
     .await;

@@ -8,13 +8,11 @@ use crate::prelude::*;
 mod convert;
 mod types;
 
-use ::core::cell::RefCell;
 use ::core::future::Future;
 use ::core::pin::Pin;
 use alloc::boxed::Box;
 use alloc::rc::Rc;
 
-use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::core::client_props;
@@ -23,24 +21,26 @@ use crate::core::error::Error;
 use crate::core::json::Json;
 use crate::core::monitor::{self, Shared};
 use crate::core::ports::Locks;
-use crate::platform::{browser_facts, lifecycle, spawn, PageLocal, Web};
+use crate::core::shelf::Shelf;
+use crate::platform::{browser_facts, lifecycle, spawn, PageLocal, Promise, Web};
 use convert::{from_js, to_js, to_js_error};
 
 /// Page state per account + app key.
 type SharedByKey = Vec<(String, Rc<Shared>)>;
 
 /// Monitors of one account + app in a page share their session gate and domain.
-static SHARED: PageLocal<RefCell<SharedByKey>> = PageLocal(RefCell::new(Vec::new()));
+static SHARED: PageLocal<Shelf<SharedByKey>> = PageLocal(Shelf::new(Vec::new()));
 
 /// The page state of `key`, and whether it was just made (the first monitor of that key).
 fn shared_for(key: &str) -> (Rc<Shared>, bool) {
-    let mut all = SHARED.0.borrow_mut();
-    if let Some((_, s)) = all.iter().find(|(k, _)| k == key) {
-        return (s.clone(), false);
-    }
-    let s = Rc::new(Shared::default());
-    all.push((key.into(), s.clone()));
-    (s, true)
+    SHARED.0.with(|all| {
+        if let Some((_, s)) = all.iter().find(|(k, _)| k == key) {
+            return (s.clone(), false);
+        }
+        let s = Rc::new(Shared::default());
+        all.push((key.into(), s.clone()));
+        (s, true)
+    })
 }
 
 /// Delivers reports no caller waits for (left by earlier pages, or parked), in the background.
@@ -72,6 +72,11 @@ fn start_page(m: &Rc<monitor::Monitor<Web>>, platform: &Web) {
     drain_later(m);
 }
 
+/// A JS string, or `undefined` (handed over as one value: no return-area shim per getter).
+fn js_string(s: Option<String>) -> JsValue {
+    s.map_or(JsValue::UNDEFINED, |s| JsValue::from_str(&s))
+}
+
 /// A monitor for one account and app installation.
 #[wasm_bindgen]
 pub struct Monitor {
@@ -89,9 +94,7 @@ pub fn create_monitor(
         ]))
     })?;
     let cfg = Config::from_json(&json).map_err(|e| to_js_error(&e))?;
-    let on_event = Reflect::get(&config, &JsValue::from_str("onEvent"))
-        .ok()
-        .and_then(|f| f.dyn_into::<Function>().ok());
+    let on_event = convert::on_event(&config);
     let (shared, first) = shared_for(&cfg.state_key());
     let platform = Web::new(cfg.memory_only, on_event);
     let props = client_props::defaults(&browser_facts());
@@ -105,15 +108,15 @@ pub fn create_monitor(
 #[wasm_bindgen]
 impl Monitor {
     /// The visitor id of the current session, or `undefined` when there is none.
-    #[wasm_bindgen(js_name = getVid)]
-    pub fn get_vid(&self) -> Option<String> {
-        self.inner.vid()
+    #[wasm_bindgen(js_name = getVid, unchecked_return_type = "string | undefined")]
+    pub fn get_vid(&self) -> JsValue {
+        js_string(self.inner.vid())
     }
 
     /// The session id of the current session, or `undefined` when there is none.
-    #[wasm_bindgen(js_name = getSid)]
-    pub fn get_sid(&self) -> Option<String> {
-        self.inner.sid()
+    #[wasm_bindgen(js_name = getSid, unchecked_return_type = "string | undefined")]
+    pub fn get_sid(&self) -> JsValue {
+        js_string(self.inner.sid())
     }
 
     /// Asks which engagement to show now; resolves to `{visitorId, sessionId, pageId, created,

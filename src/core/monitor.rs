@@ -2,7 +2,7 @@
 //! Monitoring API (send the pair back, 201 replaces it, stale pairs are dropped, one creation at a
 //! time), the documented retry policy, and the durable report queue.
 
-use ::core::cell::{Cell, RefCell};
+use ::core::cell::Cell;
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -17,7 +17,9 @@ use crate::core::queue::{self, Entry, Queue, State};
 use crate::core::request::{self, Call, Ids};
 use crate::core::retry;
 use crate::core::session::Session;
+use crate::core::shelf::Shelf;
 use crate::core::signal::{either, Signal};
+use crate::core::text::concat;
 
 /// The app name of lpmon's events, as the original taglet named itself.
 pub const APP: &str = "lp_monitoringSDK";
@@ -31,33 +33,33 @@ const ORPHAN_AGE_MS: u64 = 60_000;
 #[derive(Default)]
 pub struct Shared {
     gate: Gate,
-    origin: RefCell<Option<String>>,
+    origin: Shelf<Option<String>>,
     warned_corrupt: Cell<bool>,
     /// The reports of this page.
     pub queue: Queue,
     /// Fired when the browser comes back online: retry pauses end early.
     pub online: Signal,
-    tab: RefCell<String>,
+    tab: Shelf<String>,
 }
 
 impl Shared {
     /// This page instance's id (made on first use).
     fn tab(&self, random: impl Fn() -> u32) -> String {
-        let mut tab = self.tab.borrow_mut();
-        if tab.is_empty() {
-            *tab = [
-                uint_text(u64::from(random())),
-                uint_text(u64::from(random())),
-            ]
-            .concat();
-        }
-        tab.clone()
+        self.tab.with(|tab| {
+            if tab.is_empty() {
+                *tab = concat(&[
+                    &uint_text(u64::from(random())),
+                    &uint_text(u64::from(random())),
+                ]);
+            }
+            tab.clone()
+        })
     }
 }
 
 /// The name of the lock a page holds for its whole life (other tabs read liveness from it).
 pub fn page_lock_name(tab: &str) -> String {
-    ["lpmon-page:", tab].concat()
+    concat(&["lpmon-page:", tab])
 }
 
 /// One configured monitor.
@@ -415,11 +417,7 @@ impl<P: Platform> Monitor<P> {
         for key in q.in_flight_first_try() {
             self.platform.remove(&key);
         }
-        let origin = self
-            .cfg
-            .domain
-            .clone()
-            .or_else(|| self.shared.origin.borrow().clone());
+        let origin = self.cfg.domain.clone().or_else(|| self.shared.origin.get());
         let (Some(origin), Some(session)) = (origin, self.session()) else {
             return;
         };
@@ -509,7 +507,7 @@ impl<P: Platform> Monitor<P> {
         let alive = self.platform.held().await;
         let _lock = self
             .platform
-            .exclusive(&[self.cfg.state_key().as_str(), ":queue"].concat())
+            .exclusive(&concat(&[self.cfg.state_key().as_str(), ":queue"]))
             .await;
         let me = self.tab();
         let now = self.platform.now_ms();
@@ -625,19 +623,19 @@ impl<P: Platform> Monitor<P> {
         if let Some(d) = &self.cfg.domain {
             return Ok(d.clone());
         }
-        if let Some(o) = self.shared.origin.borrow().clone() {
+        if let Some(o) = self.shared.origin.get() {
             return Ok(o);
         }
         let _gate = self.shared.gate.enter().await;
-        if let Some(o) = self.shared.origin.borrow().clone() {
+        if let Some(o) = self.shared.origin.get() {
             return Ok(o);
         }
-        let key = ["lpmon:csds:", self.cfg.account_id.as_str()].concat();
+        let key = concat(&["lpmon:csds:", self.cfg.account_id.as_str()]);
         let now = self.platform.now_ms();
         let cached = self.platform.read(&key).and_then(|t| decode_csds(&t));
         if let Some((o, at)) = &cached {
             if now.saturating_sub(*at) < CSDS_TTL_MS {
-                *self.shared.origin.borrow_mut() = Some(o.clone());
+                self.shared.origin.set(Some(o.clone()));
                 return Ok(o.clone());
             }
         }
@@ -657,7 +655,7 @@ impl<P: Platform> Monitor<P> {
             }
             (Err(e), None) => return Err(e),
         };
-        *self.shared.origin.borrow_mut() = Some(origin.clone());
+        self.shared.origin.set(Some(origin.clone()));
         Ok(origin)
     }
 

@@ -8,7 +8,7 @@ use crate::core::client_props::BrowserFacts;
 use crate::core::json::Json;
 
 pub fn now_ms() -> u64 {
-    let t = js_sys::Date::now();
+    let t = js::now();
     if t.is_finite() && t > 0.0 {
         t as u64
     } else {
@@ -17,7 +17,7 @@ pub fn now_ms() -> u64 {
 }
 
 pub fn random() -> u32 {
-    (js_sys::Math::random() * 4_294_967_296.0) as u32
+    (js::random() * 4_294_967_296.0) as u32
 }
 
 pub async fn sleep(ms: u32) {

@@ -4,7 +4,6 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/platform/primitives.js")]
@@ -35,6 +34,21 @@ extern "C" {
 
 #[wasm_bindgen]
 extern "C" {
+    /// A JS promise.
+    #[wasm_bindgen(typescript_type = "Promise<any>")]
+    #[derive(Clone)]
+    pub type Promise;
+
+    /// A JS function.
+    #[wasm_bindgen(is_type_of = JsValue::is_function)]
+    pub type Function;
+    #[wasm_bindgen(method, js_name = call)]
+    pub fn call0(this: &Function, context: &JsValue);
+
+    #[wasm_bindgen(js_namespace = Date)]
+    pub fn now() -> f64;
+    #[wasm_bindgen(js_namespace = Math)]
+    pub fn random() -> f64;
     #[wasm_bindgen(js_name = queueMicrotask)]
     pub fn queue_microtask(f: &JsValue);
 

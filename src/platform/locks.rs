@@ -4,9 +4,9 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use super::{js, task};
+use super::js::{self, Function};
+use super::task;
 use crate::core::json::Json;
-use js_sys::Function;
 use wasm_bindgen::prelude::*;
 
 /// Holds a Web Lock until dropped.
@@ -17,7 +17,7 @@ pub struct LockGuard {
 impl Drop for LockGuard {
     fn drop(&mut self) {
         if let Some(f) = self.release.take() {
-            let _ = f.call0(&JsValue::UNDEFINED);
+            f.call0(&JsValue::UNDEFINED);
         }
     }
 }

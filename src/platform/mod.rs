@@ -24,6 +24,7 @@ use crate::core::ports::{
     Clock, Events, HttpAnswer, HttpRequest, Locks, NetError, Store, Transport,
 };
 
+pub use js::Promise;
 pub use locks::LockGuard;
 pub use storage::reset as reset_storage;
 pub use task::{promise, spawn};
@@ -43,8 +44,7 @@ pub struct Web {
 
 impl Web {
     /// `memory_only` keeps all state in page memory; `on_event` is the config's callback.
-    pub fn new(memory_only: bool, on_event: Option<js_sys::Function>) -> Web {
-        let on_event = on_event.map(JsValue::from);
+    pub fn new(memory_only: bool, on_event: Option<JsValue>) -> Web {
         Web {
             memory_only,
             on_event,

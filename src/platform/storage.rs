@@ -6,39 +6,38 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use ::core::cell::{Cell, RefCell};
+use ::core::cell::Cell;
 
 use wasm_bindgen::JsValue;
 
 use super::{js, PageLocal};
 use crate::core::json::Json;
+use crate::core::shelf::Shelf;
 
 /// Everything written in this page (a handful of keys: a list beats a map in code size).
-static MEMORY: PageLocal<RefCell<Vec<(String, String)>>> = PageLocal(RefCell::new(Vec::new()));
+static MEMORY: PageLocal<Shelf<Vec<(String, String)>>> = PageLocal(Shelf::new(Vec::new()));
 /// Set once localStorage failed: from then on the page works from memory.
 static BROKEN: PageLocal<Cell<bool>> = PageLocal(Cell::new(false));
 
 fn memory_get(key: &str) -> Option<String> {
     MEMORY
         .0
-        .borrow()
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.clone())
+        .with(|m| m.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
 }
 
 fn memory_set(key: &str, value: Option<&str>) {
-    let mut m = MEMORY.0.borrow_mut();
-    m.retain(|(k, _)| k != key);
-    if let Some(v) = value {
-        m.push((key.into(), v.into()));
-    }
+    MEMORY.0.with(|m| {
+        m.retain(|(k, _)| k != key);
+        if let Some(v) = value {
+            m.push((key.into(), v.into()));
+        }
+    });
 }
 
 /// Forgets that localStorage failed (for tests that switch storage behaviour in one page).
 pub fn reset() {
     BROKEN.0.set(false);
-    MEMORY.0.borrow_mut().clear();
+    MEMORY.0.set(Vec::new());
 }
 
 const GET: u32 = 0;
@@ -116,11 +115,13 @@ pub fn keys(memory_only: bool, prefix: &str, report: &dyn Fn(&str)) -> Vec<Strin
             Err(reason) => give_up(reason, report),
         }
     }
-    for (k, _) in MEMORY.0.borrow().iter() {
-        if k.starts_with(prefix) && !out.contains(k) {
-            out.push(k.clone());
+    MEMORY.0.with(|m| {
+        for (k, _) in m.iter() {
+            if k.starts_with(prefix) && !out.contains(k) {
+                out.push(k.clone());
+            }
         }
-    }
+    });
     sort(&mut out);
     out
 }

@@ -15,10 +15,10 @@ use alloc::rc::Rc;
 use alloc::sync::Arc;
 use alloc::task::Wake;
 
-use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use super::{js, PageLocal};
+use super::js::{self, Promise};
+use super::PageLocal;
 
 type Job = Pin<Box<dyn Future<Output = ()>>>;
 

@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 
 /// Calls fetch now (the request is on its way when this returns) and gives the promise of its
 /// answer, which never rejects.
-fn start(req: HttpRequest) -> js_sys::Promise {
+fn start(req: HttpRequest) -> js::Promise {
     let headers = req
         .headers
         .into_iter()
