@@ -46,14 +46,17 @@ fn shared_for(key: &str) -> (Rc<Shared>, bool) {
 /// Delivers reports no caller waits for (left by earlier pages, or parked), in the background.
 fn drain_later(m: &Rc<monitor::Monitor<Web>>) {
     let m = m.clone();
-    let drain: Pin<Box<dyn Future<Output = ()>>> = Box::pin(async move { m.drain().await });
-    spawn(drain);
+    spawn(async move { m.drain().await });
 }
 
 /// A JS promise of a core result. The future is boxed so that one instance of the promise
 /// machinery serves every method (a measurable share of the wasm otherwise).
 fn promise(f: impl Future<Output = Result<Json, Error>> + 'static) -> Promise {
-    let f: Pin<Box<dyn Future<Output = Result<Json, Error>>>> = Box::pin(f);
+    boxed_promise(Box::pin(f))
+}
+
+/// The part of [`promise`] that does not depend on the future's type (so it exists once).
+fn boxed_promise(f: Pin<Box<dyn Future<Output = Result<Json, Error>>>>) -> Promise {
     crate::platform::promise(async move { f.await.map(|v| to_js(&v)).map_err(|e| to_js_error(&e)) })
 }
 

@@ -48,7 +48,10 @@ static EXECUTOR: PageLocal<Executor> = PageLocal(Executor {
 
 /// Runs `job` to completion in the background; it is first polled in a microtask.
 pub fn spawn(job: impl Future<Output = ()> + 'static) {
-    let job: Job = Box::pin(job);
+    spawn_boxed(Box::pin(job));
+}
+
+fn spawn_boxed(job: Job) {
     let exec = &EXECUTOR.0;
     let mut slots = exec.slots.take();
     let id = match slots.iter().position(|s| matches!(s, Slot::Free)) {
