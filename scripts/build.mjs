@@ -3,7 +3,9 @@
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
-import { root, run, fail } from './tools.mjs';
+import { spawnSync } from 'node:child_process';
+import { root, run, fail, env } from './tools.mjs';
+import { shortenPackage } from './short-names.mjs';
 
 const pkg = join(root, 'pkg');
 const dist = join(root, 'dist');
@@ -31,6 +33,16 @@ await step('wasm-pack build', 'wasm-pack', [
 ]);
 const wasm = join(pkg, 'lpmon_bg.wasm');
 await step('wasm-opt', 'wasm-opt', [...WASM_OPT_FLAGS, wasm, '-o', wasm]);
+// Then imports and exports get one- or two-letter names (a run of its own: --converge would
+// repeat the pass); scripts/short-names.mjs rewrites the glue and its types with the mapping.
+const features = WASM_OPT_FLAGS.filter((f) => f.startsWith('--enable-'));
+const opt = spawnSync('wasm-opt', [...features, '--minify-imports-and-exports-and-modules', wasm, '-o', wasm], {
+  cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24,
+});
+if (opt.status !== 0) fail(`wasm-opt failed (exit ${opt.status})`);
+shortenPackage({
+  wasm, glue: join(pkg, 'lpmon.js'), types: [join(pkg, 'lpmon.d.ts'), join(pkg, 'lpmon_bg.wasm.d.ts')], mapText: opt.stdout,
+});
 // --bundle pulls the platform's JS primitives (pkg/snippets/) into the glue: one self-contained
 // file for pkg/ and dist/.
 await step('minify glue', 'esbuild', [join(pkg, 'lpmon.js'), '--bundle', '--minify', '--format=esm', '--target=es2020',
