@@ -418,3 +418,53 @@ async fn promises_settle_with_the_future_result() {
     .await;
     assert_eq!(err.unwrap_err().as_string().as_deref(), Some("refused"));
 }
+
+#[wasm_bindgen_test]
+fn the_heap_hands_out_aligned_separate_blocks_and_reuses_freed_ones() {
+    use lpmon::platform::heap::{class, Heap};
+    use std::alloc::{GlobalAlloc, Layout};
+    let heap = Heap::new();
+    let layouts = [
+        (1, 1),
+        (8, 8),
+        (24, 4),
+        (100, 8),
+        (4096, 16),
+        (70_000, 8),
+        (3, 64),
+    ];
+    let mut blocks = Vec::new();
+    for (round, (size, align)) in layouts.iter().cycle().take(40).enumerate() {
+        let layout = Layout::from_size_align(*size, *align).unwrap();
+        let p = unsafe { heap.alloc(layout) };
+        assert!(!p.is_null());
+        assert_eq!(p as usize % align, 0, "aligned");
+        unsafe { std::ptr::write_bytes(p, round as u8, *size) };
+        blocks.push((p, layout, round as u8));
+    }
+    // Every block still holds what was written to it: none overlaps another.
+    for (p, layout, fill) in &blocks {
+        let bytes = unsafe { std::slice::from_raw_parts(*p, layout.size()) };
+        assert!(bytes.iter().all(|b| b == fill));
+    }
+    // A freed block serves the next request of its class.
+    let (p, layout, _) = blocks.pop().unwrap();
+    unsafe { heap.dealloc(p, layout) };
+    let again = unsafe { heap.alloc(Layout::from_size_align(layout.size(), 1).unwrap()) };
+    assert_eq!(again, p);
+    // Growing within a class keeps the block; across classes the contents move along.
+    let small = Layout::from_size_align(20, 4).unwrap();
+    let p = unsafe { heap.alloc(small) };
+    unsafe { std::ptr::write_bytes(p, 7, 20) };
+    assert_eq!(unsafe { heap.realloc(p, small, 32) }, p);
+    let moved = unsafe { heap.realloc(p, small, 5000) };
+    assert_ne!(moved, p);
+    assert!(unsafe { std::slice::from_raw_parts(moved, 20) }
+        .iter()
+        .all(|b| *b == 7));
+    assert_eq!(class(Layout::from_size_align(5000, 1).unwrap()), 13);
+    assert_eq!(class(Layout::from_size_align(1, 1).unwrap()), 3);
+    // Alignments beyond a page are refused (the allocation then fails, as out of memory would).
+    let huge = Layout::from_size_align(8, 1 << 17).unwrap();
+    assert!(unsafe { heap.alloc(huge) }.is_null());
+}

@@ -7,6 +7,7 @@ use crate::prelude::*;
 
 mod clock;
 mod events;
+pub mod heap;
 mod js;
 pub mod lifecycle;
 mod locks;
