@@ -9,11 +9,9 @@ use crate::prelude::*;
 use ::core::cell::Cell;
 use ::core::future::{poll_fn, Future};
 use ::core::pin::Pin;
-use ::core::task::{Context, Poll, Waker};
+use ::core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 use alloc::boxed::Box;
 use alloc::rc::Rc;
-use alloc::sync::Arc;
-use alloc::task::Wake;
 
 use wasm_bindgen::prelude::*;
 
@@ -70,17 +68,20 @@ fn spawn_boxed(job: Job) {
     wake(id);
 }
 
-/// A task's waker: its id. A stale id can at worst poll a later task once for nothing, which
-/// every future allows.
-struct TaskId(usize);
-
-impl Wake for TaskId {
-    fn wake(self: Arc<Self>) {
-        wake(self.0);
+/// A task's waker carries its id in the data pointer: nothing to allocate, count or free. A stale
+/// id can at worst poll a later task once for nothing, which every future allows.
+fn waker(id: usize) -> Waker {
+    fn clone(data: *const ()) -> RawWaker {
+        RawWaker::new(data, &VTABLE)
     }
-    fn wake_by_ref(self: &Arc<Self>) {
-        wake(self.0);
+    fn wake_id(data: *const ()) {
+        wake(data as usize);
     }
+    fn noop(_: *const ()) {}
+    static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake_id, wake_id, noop);
+    // SAFETY: the vtable functions only read the id; none of them needs the data to point at
+    // anything, so every contract of RawWaker holds trivially.
+    unsafe { Waker::from_raw(RawWaker::new(id as *const (), &VTABLE)) }
 }
 
 fn wake(id: usize) {
@@ -126,7 +127,7 @@ fn poll(id: usize) {
     let Some(Slot::Waiting(mut job)) = job else {
         return;
     };
-    let waker = Waker::from(Arc::new(TaskId(id)));
+    let waker = waker(id);
     let done = job
         .as_mut()
         .poll(&mut Context::from_waker(&waker))
