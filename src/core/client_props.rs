@@ -105,7 +105,11 @@ fn browser(ua: &str) -> Option<(&'static str, Option<&str>)> {
 
 /// `17_1` → `17.1`.
 fn dotted(v: &str) -> String {
-    v.chars().map(|c| if c == '_' { '.' } else { c }).collect()
+    let mut out = String::with_capacity(v.len());
+    for c in v.chars() {
+        out.push(if c == '_' { '.' } else { c });
+    }
+    out
 }
 
 /// The version-like text right after `marker`: digits, dots and underscores.

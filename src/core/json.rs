@@ -189,12 +189,11 @@ pub fn uint_text(mut n: u64) -> String {
             break;
         }
     }
-    // ASCII digits: each byte is one char.
-    buf.get(at..)
-        .unwrap_or(b"0")
-        .iter()
-        .map(|&b| b as char)
-        .collect()
+    let mut out = String::new();
+    for &b in buf.get(at..).unwrap_or(b"0") {
+        out.push(char::from(b));
+    }
+    out
 }
 
 /// An integer written as plain JSON digits (`-12`, `0`), or None.

@@ -495,12 +495,8 @@ impl<P: Platform> Monitor<P> {
     async fn adopt(&self) -> Vec<String> {
         let prefix = queue::prefix(&self.cfg.state_key());
         let q = &self.shared.queue;
-        let unknown: Vec<String> = self
-            .platform
-            .keys(&prefix)
-            .into_iter()
-            .filter(|k| !q.knows(k))
-            .collect();
+        let mut unknown = self.platform.keys(&prefix);
+        unknown.retain(|k| !q.knows(k));
         if unknown.is_empty() {
             return unknown;
         }
@@ -585,12 +581,10 @@ impl<P: Platform> Monitor<P> {
     }
 
     fn emit(&self, name: &str, fields: &[(&str, Json)]) {
-        let data = Json::Obj(
-            fields
-                .iter()
-                .map(|(k, v)| (String::from(*k), v.clone()))
-                .collect(),
-        );
+        let mut data = Json::Obj(Vec::new());
+        for (k, v) in fields {
+            data.set(k, v.clone());
+        }
         self.platform.emit(APP, name, data);
     }
 

@@ -216,11 +216,11 @@ impl Queue {
     /// The keys of the slots that `pick` chooses, oldest first.
     fn keys(&self, pick: impl Fn(&Slot) -> bool) -> Vec<String> {
         self.slots.with(|slots| {
-            slots
-                .iter()
-                .filter(|s| pick(s))
-                .map(|s| s.key.clone())
-                .collect()
+            let mut out = Vec::new();
+            for s in slots.iter().filter(|s| pick(s)) {
+                out.push(s.key.clone());
+            }
+            out
         })
     }
 

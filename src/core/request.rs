@@ -137,10 +137,8 @@ pub fn without_impressions(body: &mut Json) -> usize {
         return 0;
     };
     let before = list.len();
-    let kept: Vec<Json> = list
-        .into_iter()
-        .filter(|s| !sde::is_impression(s))
-        .collect();
+    let mut kept = list;
+    kept.retain(|s| !sde::is_impression(s));
     let removed = before - kept.len();
     if !kept.is_empty() {
         body.set("engagementAttributes", Json::Arr(kept));

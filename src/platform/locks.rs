@@ -31,13 +31,13 @@ pub fn hold_for_page(name: &str) {
 pub async fn held() -> Option<Vec<String>> {
     let text = task::settled(js::held()).await.as_string()?;
     let names = Json::parse(&text).ok()?;
-    Some(
-        names
-            .as_arr()?
-            .iter()
-            .filter_map(|n| n.as_str().map(String::from))
-            .collect(),
-    )
+    let mut out = Vec::new();
+    for n in names.as_arr()? {
+        if let Some(n) = n.as_str() {
+            out.push(n.into());
+        }
+    }
+    Some(out)
 }
 
 /// Waits until `name` is free in every tab, then holds it until the guard is dropped.

@@ -13,14 +13,13 @@ use wasm_bindgen::prelude::*;
 /// Calls fetch now (the request is on its way when this returns) and gives the promise of its
 /// answer, which never rejects.
 fn start(req: HttpRequest) -> js::Promise {
-    let headers = req
-        .headers
-        .into_iter()
-        .map(|(name, value)| (String::from(name), Json::Str(value)))
-        .collect();
+    let mut headers = Json::Obj(Vec::new());
+    for (name, value) in req.headers {
+        headers.set(name, Json::Str(value));
+    }
     let mut init = Json::Obj(vec![
         ("method".into(), Json::str(req.method.as_str())),
-        ("headers".into(), Json::Obj(headers)),
+        ("headers".into(), headers),
     ]);
     if let Some(body) = req.body {
         init.set("body", Json::Str(body));
