@@ -10,6 +10,8 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     /// fetch with a timeout → `Answer`, 1 (no answer) or 2 (timed out).
     pub fn http(url: &str, init: &str, timeout_ms: u32) -> Promise;
+    /// `value` if it is a string.
+    pub fn text(value: &JsValue) -> Option<String>;
     /// Resolves after `ms`.
     pub fn sleep(ms: u32) -> Promise;
     /// localStorage operation `op` → its result, or a failure code.

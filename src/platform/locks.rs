@@ -29,7 +29,7 @@ pub fn hold_for_page(name: &str) {
 
 /// Names of the locks held anywhere on the site (`navigator.locks.query()`).
 pub async fn held() -> Option<Vec<String>> {
-    let text = task::settled(js::held()).await.as_string()?;
+    let text = js::text(&task::settled(js::held()).await)?;
     let names = Json::parse(&text).ok()?;
     let mut out = Vec::new();
     for n in names.as_arr()? {

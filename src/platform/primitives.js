@@ -29,6 +29,11 @@ export async function http(url, init, timeoutMs) {
   }
 }
 
+/** `value` when it is a string (one way for strings into the wasm: smaller than a second one). */
+export function text(value) {
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** A promise that resolves after `ms` milliseconds. */
 export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));

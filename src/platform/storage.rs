@@ -75,7 +75,7 @@ fn usable(memory_only: bool) -> bool {
 pub fn read(memory_only: bool, key: &str, report: &dyn Fn(&str)) -> Option<String> {
     if usable(memory_only) {
         match local(GET, key, "") {
-            Ok(v) => return v.as_string(),
+            Ok(v) => return js::text(&v),
             Err(reason) => give_up(reason, report),
         }
     }
@@ -105,7 +105,7 @@ pub fn keys(memory_only: bool, prefix: &str, report: &dyn Fn(&str)) -> Vec<Strin
     if usable(memory_only) {
         match local(KEYS, prefix, "") {
             Ok(list) => {
-                let list = list.as_string().and_then(|t| Json::parse(&t).ok());
+                let list = js::text(&list).and_then(|t| Json::parse(&t).ok());
                 for k in list.as_ref().and_then(Json::as_arr).unwrap_or_default() {
                     if let Some(k) = k.as_str() {
                         out.push(k.into());
