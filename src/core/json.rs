@@ -212,6 +212,13 @@ pub fn parse_int(text: &str) -> Option<i64> {
     Some(if neg { -n } else { n })
 }
 
+/// `s` as a JSON string literal.
+pub fn quoted(s: &str) -> String {
+    let mut out = String::new();
+    write_str(s, &mut out);
+    out
+}
+
 fn write_str(s: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');

@@ -332,6 +332,15 @@ mod tests {
 
     #[test]
     fn entries_round_trip_and_reject_junk() {
+        assert_eq!(
+            entry().encode(),
+            r#"{"lpmon":1,"tab":"t1","at":5,"cycles":1,"sid":"S1","body":{"engagementAttributes":[{"type":"searchInfo","keywords":["a"]}]}}"#
+        );
+        let no_sid = Entry {
+            sid: None,
+            ..entry()
+        };
+        assert_eq!(Entry::decode(&no_sid.encode()), Some(no_sid));
         assert_eq!(Entry::decode(&entry().encode()), Some(entry()));
         for bad in [
             "",
