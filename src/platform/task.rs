@@ -150,12 +150,18 @@ struct Outcome {
 pub async fn settled(promise: Promise) -> JsValue {
     let outcome = Rc::new(Outcome::default());
     let o = outcome.clone();
-    let done = Closure::once_into_js(move |v: JsValue| {
-        o.value.set(Some(v));
-        if let Some(w) = o.waker.take() {
-            w.wake();
+    // Called once (`then` passes it for fulfilment and rejection alike), and it lets go of the
+    // outcome then, as `Closure::once` would; a plain FnMut closure costs less code and glue.
+    let mut o = Some(o);
+    let done = Closure::<dyn FnMut(JsValue)>::new(move |v: JsValue| {
+        if let Some(o) = o.take() {
+            o.value.set(Some(v));
+            if let Some(w) = o.waker.take() {
+                w.wake();
+            }
         }
-    });
+    })
+    .into_js_value();
     js::then(&promise, &done);
     poll_fn(|cx| match outcome.value.take() {
         Some(v) => Poll::Ready(v),
