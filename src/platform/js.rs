@@ -34,6 +34,13 @@ extern "C" {
     pub fn then(p: &Promise, f: &JsValue);
 }
 
+/// A JS function that calls `f`. Every callback into the wasm goes through here, boxed: one
+/// instance of wasm-bindgen's closure machinery (and glue) serves them all. The function lives
+/// as long as JS holds it.
+pub fn callback(f: alloc::boxed::Box<dyn FnMut(JsValue)>) -> JsValue {
+    Closure::wrap(f).into_js_value()
+}
+
 #[wasm_bindgen]
 extern "C" {
     /// A JS promise.

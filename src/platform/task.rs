@@ -95,7 +95,7 @@ fn wake(id: usize) {
         let runner = exec
             .runner
             .take()
-            .unwrap_or_else(|| Closure::<dyn FnMut(JsValue)>::new(|_| run()).into_js_value());
+            .unwrap_or_else(|| js::callback(Box::new(|_| run())));
         js::queue_microtask(&runner);
         exec.runner.set(Some(runner));
     }
@@ -151,17 +151,16 @@ pub async fn settled(promise: Promise) -> JsValue {
     let outcome = Rc::new(Outcome::default());
     let o = outcome.clone();
     // Called once (`then` passes it for fulfilment and rejection alike), and it lets go of the
-    // outcome then, as `Closure::once` would; a plain FnMut closure costs less code and glue.
+    // outcome then, as `Closure::once` would (which costs more code and glue).
     let mut o = Some(o);
-    let done = Closure::<dyn FnMut(JsValue)>::new(move |v: JsValue| {
+    let done = js::callback(Box::new(move |v: JsValue| {
         if let Some(o) = o.take() {
             o.value.set(Some(v));
             if let Some(w) = o.waker.take() {
                 w.wake();
             }
         }
-    })
-    .into_js_value();
+    }));
     js::then(&promise, &done);
     poll_fn(|cx| match outcome.value.take() {
         Some(v) => Poll::Ready(v),
