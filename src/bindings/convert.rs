@@ -30,9 +30,6 @@ extern "C" {
 /// The JSON value of a JS value; `undefined` and `null` are `Json::Null`. Values JSON.stringify
 /// cannot handle (cycles, BigInt) are a validation error.
 pub fn from_js(value: &JsValue) -> Result<Json, Error> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(Json::Null);
-    }
     let text = to_json(value).ok_or_else(|| {
         Error::invalid(&["the request must be JSON-compatible (no cycles, BigInt or functions)"])
     })?;

@@ -1,8 +1,10 @@
 // The JS side of lpmon's bindings (src/bindings/): values cross the boundary as JSON text, and
 // LpmonErrors are made here. Nothing here throws.
 
-/** The JSON text of `value`, or undefined when JSON.stringify cannot handle it (cycles, BigInt). */
+/** The JSON text of `value` ('null' for undefined and null), or undefined when JSON.stringify
+ * cannot handle it (cycles, BigInt, a function). */
 export function toJson(value) {
+  if (value === undefined || value === null) return 'null';
   try {
     return JSON.stringify(value);
   } catch (_) {

@@ -20,6 +20,8 @@ extern "C" {
     pub fn emit(callback: &JsValue, detail: &str);
     /// Calls `on(1)` at page hide and `on(2)` when back online.
     pub fn watch(on: &JsValue);
+    /// Calls `f` if it is a function.
+    pub fn call(f: &JsValue);
     /// Web Lock `name` → its release function, or undefined.
     pub fn lock(name: &str, forever: bool) -> Promise;
     /// Names of the held Web Locks as JSON text, or null.
@@ -47,12 +49,6 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "Promise<any>")]
     #[derive(Clone)]
     pub type Promise;
-
-    /// A JS function.
-    #[wasm_bindgen(is_type_of = JsValue::is_function)]
-    pub type Function;
-    #[wasm_bindgen(method, js_name = call)]
-    pub fn call0(this: &Function, context: &JsValue);
 
     #[wasm_bindgen(js_namespace = Date)]
     pub fn now() -> f64;

@@ -4,21 +4,20 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use super::js::{self, Function};
+use super::js;
 use super::task;
 use crate::core::json::Json;
 use wasm_bindgen::prelude::*;
 
 /// Holds a Web Lock until dropped.
 pub struct LockGuard {
-    release: Option<Function>,
+    /// The function that releases it (undefined when there is no lock to release).
+    release: JsValue,
 }
 
 impl Drop for LockGuard {
     fn drop(&mut self) {
-        if let Some(f) = self.release.take() {
-            f.call0(&JsValue::UNDEFINED);
-        }
+        js::call(&self.release);
     }
 }
 
@@ -42,9 +41,7 @@ pub async fn held() -> Option<Vec<String>> {
 
 /// Waits until `name` is free in every tab, then holds it until the guard is dropped.
 pub async fn exclusive(name: &str) -> LockGuard {
-    let release = task::settled(js::lock(name, false))
-        .await
-        .dyn_into::<Function>()
-        .ok();
-    LockGuard { release }
+    LockGuard {
+        release: task::settled(js::lock(name, false)).await,
+    }
 }

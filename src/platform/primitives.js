@@ -100,6 +100,11 @@ function locks() {
   }
 }
 
+/** Calls `f` when it is a function (the release function `lock` resolves to). */
+export function call(f) {
+  if (typeof f === 'function') f();
+}
+
 /** Web Lock `name`, exclusive. Resolves to the function that releases it once granted, or to
  * undefined when Web Locks are missing or the request failed (then only the in-page gate serializes).
  * With `forever` the lock is held for the page's life and the promise never matters. */
