@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/src/platform/primitives.js")]
 extern "C" {
-    /// fetch with a timeout → `Answer`, 1 (no answer) or 2 (timed out).
+    /// fetch with a timeout → `Answer` (status 0: no answer, 1: timed out).
     pub fn http(url: &str, init: &str, timeout_ms: u32) -> Promise;
     /// `value` if it is a string.
     pub fn text(value: &JsValue) -> Option<String>;

@@ -6,8 +6,8 @@
 const g = globalThis;
 
 /** fetch(url, init) with a timeout; `init` is the RequestInit as JSON text. Resolves, never
- * rejects, to `{status, body, retryAfter}`, to 1 when no answer came (offline, DNS, CORS, body cut
- * off) or to 2 when the timeout aborted the request. */
+ * rejects, to `{status, body, retryAfter}`; without an answer `status` is 0 (offline, DNS, CORS,
+ * body cut off) or 1 (the timeout aborted the request), statuses no response has. */
 export async function http(url, init, timeoutMs) {
   let abort;
   let timer;
@@ -23,7 +23,7 @@ export async function http(url, init, timeoutMs) {
     try { retryAfter = r.headers.get('Retry-After'); } catch (_) { /* no hint */ }
     return { status: r.status, body: await r.text(), retryAfter };
   } catch (_) {
-    return abort && abort.signal.aborted ? 2 : 1;
+    return { status: abort && abort.signal.aborted ? 1 : 0, body: '' };
   } finally {
     clearTimeout(timer);
   }

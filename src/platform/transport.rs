@@ -37,19 +37,16 @@ pub fn send(
 ) -> impl ::core::future::Future<Output = Result<HttpAnswer, NetError>> + 'static {
     let pending = start(req);
     async move {
-        let v = task::settled(pending).await;
-        if !v.is_object() {
-            return Err(match v.as_f64() {
-                Some(2.0) => NetError::Timeout,
-                _ => NetError::Failed,
-            });
+        let a: js::Answer = task::settled(pending).await.unchecked_into();
+        match a.status() {
+            0 => Err(NetError::Failed),
+            1 => Err(NetError::Timeout),
+            status => Ok(HttpAnswer {
+                status,
+                body: a.body(),
+                retry_after: a.retry_after(),
+            }),
         }
-        let a: js::Answer = v.unchecked_into();
-        Ok(HttpAnswer {
-            status: a.status(),
-            body: a.body(),
-            retry_after: a.retry_after(),
-        })
     }
 }
 
