@@ -61,6 +61,7 @@ if (!setupOk) {
 }
 
 const built = await step('build', 'node', [join(root, 'scripts', 'build.mjs')]);
+if (built) await step('size gate (wasm + glue + loader, gzip)', 'node', [join(root, 'scripts', 'size-gate.mjs')]);
 await step('emulator build', 'cargo', ['build', '-p', 'lpmon-emulator']);
 await step('native tests (core + emulator)', 'cargo', ['test', '--workspace']);
 await step('clippy (native)', 'cargo', ['clippy', '--workspace', '--all-targets', '--', '-D', 'warnings']);

@@ -33,7 +33,7 @@ compile_error!("lpmon's page-wide state assumes single-threaded wasm (no atomics
 
 #[cfg(feature = "tiny")]
 #[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+static ALLOCATOR: platform::heap::Heap = platform::heap::Heap::new();
 
 /// Without std, a panic (which lpmon's code never reaches by design: see the clippy lints) traps.
 #[cfg(all(feature = "tiny", not(feature = "debug")))]

@@ -62,7 +62,7 @@ fn restore_storage() {
     reset_storage();
 }
 
-fn events_sink() -> (Rc<RefCell<Vec<String>>>, Function) {
+fn events_sink() -> (Rc<RefCell<Vec<String>>>, JsValue) {
     let seen = Rc::new(RefCell::new(Vec::new()));
     let s = seen.clone();
     let f = Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| {
@@ -72,7 +72,7 @@ fn events_sink() -> (Rc<RefCell<Vec<String>>>, Function) {
             .unwrap();
         s.borrow_mut().push(name);
     });
-    (seen, f.into_js_value().unchecked_into())
+    (seen, f.into_js_value())
 }
 
 #[wasm_bindgen_test]
@@ -315,4 +315,158 @@ async fn web_locks_are_exclusive() {
     drop(first);
     web.sleep(50).await;
     assert_eq!(*order.borrow(), vec!["first released", "second"]);
+}
+
+#[wasm_bindgen_test]
+async fn a_page_lock_shows_among_the_held_locks() {
+    let web = Web::new(true, None);
+    let name = "lpmon:test:page-alive";
+    let before = web.held().await.expect("Web Locks in a secure context");
+    assert!(!before.iter().any(|n| n == name));
+    web.hold_for_page(name);
+    web.sleep(20).await;
+    let after = web.held().await.expect("Web Locks in a secure context");
+    assert!(after.iter().any(|n| n == name), "{after:?}");
+}
+
+#[wasm_bindgen_test]
+fn browser_facts_come_from_the_browser() {
+    let facts = lpmon::platform::browser_facts();
+    let ua = Reflect::get(
+        &Reflect::get(&window(), &"navigator".into()).unwrap(),
+        &"userAgent".into(),
+    )
+    .unwrap()
+    .as_string()
+    .unwrap();
+    assert_eq!(facts.user_agent, ua);
+    assert!(facts.time_zone.is_some_and(|tz| !tz.is_empty()));
+}
+
+/// Pending once, after waking its own task (a task woken while it runs is polled again).
+async fn yield_now() {
+    let mut yielded = false;
+    std::future::poll_fn(move |cx| {
+        if yielded {
+            return std::task::Poll::Ready(());
+        }
+        yielded = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    })
+    .await
+}
+
+#[wasm_bindgen_test]
+async fn spawned_tasks_run_in_turn_and_wake_on_signals() {
+    use lpmon::core::signal::Signal;
+    let log = Rc::new(RefCell::new(Vec::<String>::new()));
+    let signal = Rc::new(Signal::default());
+    for i in 0..3 {
+        let (l, s) = (log.clone(), signal.clone());
+        lpmon::platform::spawn(async move {
+            let since = s.epoch();
+            l.borrow_mut().push(format!("start {i}"));
+            yield_now().await;
+            l.borrow_mut().push(format!("yielded {i}"));
+            s.changed(since).await;
+            l.borrow_mut().push(format!("woken {i}"));
+        });
+    }
+    assert!(log.borrow().is_empty(), "a task first runs in a microtask");
+    let web = Web::new(true, None);
+    web.sleep(0).await;
+    assert_eq!(
+        *log.borrow(),
+        [
+            "start 0",
+            "start 1",
+            "start 2",
+            "yielded 0",
+            "yielded 1",
+            "yielded 2"
+        ]
+    );
+    signal.fire();
+    web.sleep(0).await;
+    assert_eq!(log.borrow()[6..], ["woken 0", "woken 1", "woken 2"]);
+    // Finished tasks free their slots for new ones.
+    let count = Rc::new(RefCell::new(0));
+    for _ in 0..5 {
+        let c = count.clone();
+        lpmon::platform::spawn(async move { *c.borrow_mut() += 1 });
+        web.sleep(0).await;
+    }
+    assert_eq!(*count.borrow(), 5);
+}
+
+/// What a promise of lpmon's executor settles with.
+async fn outcome(p: lpmon::platform::Promise) -> Result<JsValue, JsValue> {
+    let p: js_sys::Promise = p.unchecked_into();
+    JsFuture::from(p).await
+}
+
+#[wasm_bindgen_test]
+async fn promises_settle_with_the_future_result() {
+    let ok = outcome(lpmon::platform::promise(async {
+        yield_now().await;
+        Ok(JsValue::from(7))
+    }))
+    .await;
+    assert_eq!(ok.unwrap().as_f64(), Some(7.0));
+    let err = outcome(lpmon::platform::promise(async {
+        Err(JsValue::from_str("refused"))
+    }))
+    .await;
+    assert_eq!(err.unwrap_err().as_string().as_deref(), Some("refused"));
+}
+
+#[wasm_bindgen_test]
+fn the_heap_hands_out_aligned_separate_blocks_and_reuses_freed_ones() {
+    use lpmon::platform::heap::{class, Heap};
+    use std::alloc::{GlobalAlloc, Layout};
+    let heap = Heap::new();
+    let layouts = [
+        (1, 1),
+        (8, 8),
+        (24, 4),
+        (100, 8),
+        (4096, 16),
+        (70_000, 8),
+        (3, 64),
+    ];
+    let mut blocks = Vec::new();
+    for (round, (size, align)) in layouts.iter().cycle().take(40).enumerate() {
+        let layout = Layout::from_size_align(*size, *align).unwrap();
+        let p = unsafe { heap.alloc(layout) };
+        assert!(!p.is_null());
+        assert_eq!(p as usize % align, 0, "aligned");
+        unsafe { std::ptr::write_bytes(p, round as u8, *size) };
+        blocks.push((p, layout, round as u8));
+    }
+    // Every block still holds what was written to it: none overlaps another.
+    for (p, layout, fill) in &blocks {
+        let bytes = unsafe { std::slice::from_raw_parts(*p, layout.size()) };
+        assert!(bytes.iter().all(|b| b == fill));
+    }
+    // A freed block serves the next request of its class.
+    let (p, layout, _) = blocks.pop().unwrap();
+    unsafe { heap.dealloc(p, layout) };
+    let again = unsafe { heap.alloc(Layout::from_size_align(layout.size(), 1).unwrap()) };
+    assert_eq!(again, p);
+    // Growing within a class keeps the block; across classes the contents move along.
+    let small = Layout::from_size_align(20, 4).unwrap();
+    let p = unsafe { heap.alloc(small) };
+    unsafe { std::ptr::write_bytes(p, 7, 20) };
+    assert_eq!(unsafe { heap.realloc(p, small, 32) }, p);
+    let moved = unsafe { heap.realloc(p, small, 5000) };
+    assert_ne!(moved, p);
+    assert!(unsafe { std::slice::from_raw_parts(moved, 20) }
+        .iter()
+        .all(|b| *b == 7));
+    assert_eq!(class(Layout::from_size_align(5000, 1).unwrap()), 13);
+    assert_eq!(class(Layout::from_size_align(1, 1).unwrap()), 3);
+    // Alignments beyond a page are refused (the allocation then fails, as out of memory would).
+    let huge = Layout::from_size_align(8, 1 << 17).unwrap();
+    assert!(unsafe { heap.alloc(huge) }.is_null());
 }

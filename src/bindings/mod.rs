@@ -8,15 +8,12 @@ use crate::prelude::*;
 mod convert;
 mod types;
 
-use ::core::cell::RefCell;
 use ::core::future::Future;
 use ::core::pin::Pin;
 use alloc::boxed::Box;
 use alloc::rc::Rc;
 
-use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, spawn_local};
 
 use crate::core::client_props;
 use crate::core::config::Config;
@@ -24,38 +21,43 @@ use crate::core::error::Error;
 use crate::core::json::Json;
 use crate::core::monitor::{self, Shared};
 use crate::core::ports::Locks;
-use crate::platform::{browser_facts, lifecycle, PageLocal, Web};
+use crate::core::shelf::Shelf;
+use crate::platform::{browser_facts, lifecycle, spawn, PageLocal, Promise, Web};
 use convert::{from_js, to_js, to_js_error};
 
 /// Page state per account + app key.
 type SharedByKey = Vec<(String, Rc<Shared>)>;
 
 /// Monitors of one account + app in a page share their session gate and domain.
-static SHARED: PageLocal<RefCell<SharedByKey>> = PageLocal(RefCell::new(Vec::new()));
+static SHARED: PageLocal<Shelf<SharedByKey>> = PageLocal(Shelf::new(Vec::new()));
 
 /// The page state of `key`, and whether it was just made (the first monitor of that key).
 fn shared_for(key: &str) -> (Rc<Shared>, bool) {
-    let mut all = SHARED.0.borrow_mut();
-    if let Some((_, s)) = all.iter().find(|(k, _)| k == key) {
-        return (s.clone(), false);
-    }
-    let s = Rc::new(Shared::default());
-    all.push((key.into(), s.clone()));
-    (s, true)
+    SHARED.0.with(|all| {
+        if let Some((_, s)) = all.iter().find(|(k, _)| k == key) {
+            return (s.clone(), false);
+        }
+        let s = Rc::new(Shared::default());
+        all.push((key.into(), s.clone()));
+        (s, true)
+    })
 }
 
 /// Delivers reports no caller waits for (left by earlier pages, or parked), in the background.
 fn drain_later(m: &Rc<monitor::Monitor<Web>>) {
     let m = m.clone();
-    let drain: Pin<Box<dyn Future<Output = ()>>> = Box::pin(async move { m.drain().await });
-    spawn_local(drain);
+    spawn(async move { m.drain().await });
 }
 
 /// A JS promise of a core result. The future is boxed so that one instance of the promise
 /// machinery serves every method (a measurable share of the wasm otherwise).
 fn promise(f: impl Future<Output = Result<Json, Error>> + 'static) -> Promise {
-    let f: Pin<Box<dyn Future<Output = Result<Json, Error>>>> = Box::pin(f);
-    future_to_promise(async move { f.await.map(|v| to_js(&v)).map_err(|e| to_js_error(&e)) })
+    boxed_promise(Box::pin(f))
+}
+
+/// The part of [`promise`] that does not depend on the future's type (so it exists once).
+fn boxed_promise(f: Pin<Box<dyn Future<Output = Result<Json, Error>>>>) -> Promise {
+    crate::platform::promise(async move { f.await.map(|v| to_js(&v)).map_err(|e| to_js_error(&e)) })
 }
 
 /// The first monitor of an account + app in a page: hold the page's lock (it tells other tabs this
@@ -71,6 +73,11 @@ fn start_page(m: &Rc<monitor::Monitor<Web>>, platform: &Web) {
         },
     );
     drain_later(m);
+}
+
+/// A JS string, or `undefined` (handed over as one value: no return-area shim per getter).
+fn js_string(s: Option<String>) -> JsValue {
+    s.map_or(JsValue::UNDEFINED, |s| JsValue::from_str(&s))
 }
 
 /// A monitor for one account and app installation.
@@ -90,9 +97,7 @@ pub fn create_monitor(
         ]))
     })?;
     let cfg = Config::from_json(&json).map_err(|e| to_js_error(&e))?;
-    let on_event = Reflect::get(&config, &JsValue::from_str("onEvent"))
-        .ok()
-        .and_then(|f| f.dyn_into::<Function>().ok());
+    let on_event = convert::on_event(&config);
     let (shared, first) = shared_for(&cfg.state_key());
     let platform = Web::new(cfg.memory_only, on_event);
     let props = client_props::defaults(&browser_facts());
@@ -106,15 +111,15 @@ pub fn create_monitor(
 #[wasm_bindgen]
 impl Monitor {
     /// The visitor id of the current session, or `undefined` when there is none.
-    #[wasm_bindgen(js_name = getVid)]
-    pub fn get_vid(&self) -> Option<String> {
-        self.inner.vid()
+    #[wasm_bindgen(js_name = getVid, unchecked_return_type = "string | undefined")]
+    pub fn get_vid(&self) -> JsValue {
+        js_string(self.inner.vid())
     }
 
     /// The session id of the current session, or `undefined` when there is none.
-    #[wasm_bindgen(js_name = getSid)]
-    pub fn get_sid(&self) -> Option<String> {
-        self.inner.sid()
+    #[wasm_bindgen(js_name = getSid, unchecked_return_type = "string | undefined")]
+    pub fn get_sid(&self) -> JsValue {
+        js_string(self.inner.sid())
     }
 
     /// Asks which engagement to show now; resolves to `{visitorId, sessionId, pageId, created,

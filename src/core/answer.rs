@@ -116,9 +116,11 @@ fn loading(error: Error, body: Option<&Json>, message: &str) -> Verdict {
 /// The vid in `Loading account: 12345678, vid: XYZ`.
 fn vid_in_message(message: &str) -> Option<&str> {
     let (_, after) = crate::core::text::split_once(message, "vid:")?;
-    let v = after.trim_start();
+    // The server writes ASCII; a byte scan needs no char decoding.
+    let v = after.trim_ascii_start();
     let end = v
-        .find(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .bytes()
+        .position(|b| b == b',' || b == b';' || b.is_ascii_whitespace())
         .unwrap_or(v.len());
     v.get(..end).filter(|s| !s.is_empty())
 }
@@ -132,7 +134,7 @@ fn has_ids(body: &Json) -> bool {
 /// `Retry-After` in whole seconds, as milliseconds; HTTP dates and junk count as no hint.
 fn retry_after_ms(header: Option<&str>) -> u32 {
     header
-        .and_then(|h| parse_int(h.trim()))
+        .and_then(|h| parse_int(h.trim_ascii()))
         .filter(|s| *s >= 0)
         .map(|s| (s.min(i64::from(MAX_RETRY_AFTER_MS / 1000)) as u32) * 1000)
         .unwrap_or(0)

@@ -105,14 +105,20 @@ fn browser(ua: &str) -> Option<(&'static str, Option<&str>)> {
 
 /// `17_1` → `17.1`.
 fn dotted(v: &str) -> String {
-    v.chars().map(|c| if c == '_' { '.' } else { c }).collect()
+    // `v` comes from `after`: ASCII only.
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        out.push(char::from(if b == b'_' { b'.' } else { b }));
+    }
+    out
 }
 
 /// The version-like text right after `marker`: digits, dots and underscores.
 fn after<'a>(ua: &'a str, marker: &str) -> Option<&'a str> {
     let (_, rest) = split_once(ua, marker)?;
     let end = rest
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_'))
+        .bytes()
+        .position(|b| !(b.is_ascii_digit() || b == b'.' || b == b'_'))
         .unwrap_or(rest.len());
     rest.get(..end).filter(|v| !v.is_empty())
 }

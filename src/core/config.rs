@@ -7,7 +7,7 @@ use crate::prelude::*;
 use crate::core::error::Error;
 use crate::core::ids;
 use crate::core::json::Json;
-use crate::core::text::split_once;
+use crate::core::text::{concat, split_once};
 
 /// The CSDS origin used when the config names none.
 pub const DEFAULT_CSDS: &str = "https://api.liveperson.net";
@@ -96,7 +96,7 @@ impl Config {
 
     /// The localStorage key of this account + app's state.
     pub fn state_key(&self) -> String {
-        ["lpmon:", &self.account_id, ":", &self.app_installation_id].concat()
+        concat(&["lpmon:", &self.account_id, ":", &self.app_installation_id])
     }
 }
 
@@ -127,14 +127,18 @@ fn delays(r: &Json) -> Result<Vec<u32>, Error> {
     if list.len() > 16 {
         return Err(Error::config(&["retry.delaysMs allows at most 16 retries"]));
     }
-    list.iter()
-        .map(|d| match d.as_i64() {
-            Some(n) if (0..=MAX_DELAY_MS).contains(&n) => Ok(n as u32),
-            _ => Err(Error::config(&[
-                "retry.delaysMs entries must be integers from 0 to 3600000",
-            ])),
-        })
-        .collect()
+    let mut out = Vec::with_capacity(list.len());
+    for d in list {
+        match d.as_i64() {
+            Some(n) if (0..=MAX_DELAY_MS).contains(&n) => out.push(n as u32),
+            _ => {
+                return Err(Error::config(&[
+                    "retry.delaysMs entries must be integers from 0 to 3600000",
+                ]))
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Turns a configured `domain`/`csds` into an origin: a bare host means https; a full origin may
@@ -163,7 +167,11 @@ pub fn origin(what: &str, input: &str) -> Result<String, Error> {
         }
         _ => return Err(Error::config(&[what, " must use https"])),
     }
-    Ok([scheme.as_str(), "://", &authority.to_ascii_lowercase()].concat())
+    Ok(concat(&[
+        scheme.as_str(),
+        "://",
+        &authority.to_ascii_lowercase(),
+    ]))
 }
 
 /// The origin for a host named by CSDS: https, except http for loopback (the local emulator).
@@ -175,13 +183,13 @@ pub fn origin_for_base_uri(base: &str) -> Option<String> {
     } else {
         "https://"
     };
-    Some([scheme, &base.to_ascii_lowercase()].concat())
+    Some(concat(&[scheme, &base.to_ascii_lowercase()]))
 }
 
 /// The lower-cased host of `host[:port]`, or None when it is not a plain, valid authority.
 fn authority_host(authority: &str) -> Option<String> {
     let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
-        let (inside, after) = rest.split_once(']')?;
+        let (inside, after) = split_once(rest, "]")?;
         if inside.is_empty() || !inside.bytes().all(|b| b.is_ascii_hexdigit() || b == b':') {
             return None;
         }
@@ -189,9 +197,9 @@ fn authority_host(authority: &str) -> Option<String> {
             "" => None,
             p => Some(p.strip_prefix(':')?),
         };
-        (["[", inside, "]"].concat(), port)
+        (concat(&["[", inside, "]"]), port)
     } else {
-        match authority.split_once(':') {
+        match split_once(authority, ":") {
             Some((h, p)) => (h.into(), Some(p)),
             None => (authority.into(), None),
         }
@@ -205,14 +213,14 @@ fn authority_host(authority: &str) -> Option<String> {
     if host.starts_with('[') {
         return Some(host.to_ascii_lowercase());
     }
-    let ok_label = |l: &str| {
+    let ok_label = |l: &[u8]| {
         !l.is_empty()
             && l.len() <= 63
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && l.first() != Some(&b'-')
+            && l.last() != Some(&b'-')
+            && l.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
     };
-    if host.len() > 253 || !host.split('.').all(ok_label) {
+    if host.len() > 253 || !labels(&host).all(ok_label) {
         return None;
     }
     Some(host.to_ascii_lowercase())
@@ -223,15 +231,23 @@ pub fn is_loopback(host: &str) -> bool {
     if host == "localhost" || host.ends_with(".localhost") || host == "[::1]" {
         return true;
     }
-    let mut parts = host.split('.');
-    if parts.next() != Some("127") {
+    let mut parts = labels(host);
+    if parts.next() != Some(b"127") {
         return false;
     }
-    let rest: Vec<&str> = parts.collect();
-    rest.len() == 3
-        && rest.iter().all(|p| {
-            matches!(crate::core::json::parse_int(p), Some(0..=255)) && !p.starts_with('-')
-        })
+    // Three more parts, each a number up to 255 (leading zeros allowed).
+    let octet = |p: &[u8]| {
+        !p.is_empty()
+            && p.len() <= 18
+            && p.iter().all(u8::is_ascii_digit)
+            && p.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')) <= 255
+    };
+    parts.clone().count() == 3 && parts.all(octet)
+}
+
+/// The dot-separated labels of a host name, as bytes (no char-pattern searcher in the wasm).
+fn labels(host: &str) -> impl Iterator<Item = &[u8]> + Clone {
+    host.as_bytes().split(|b| *b == b'.')
 }
 
 #[cfg(test)]
@@ -269,6 +285,10 @@ mod tests {
             origin("d", "127.0.0.1:8031").unwrap(),
             "https://127.0.0.1:8031"
         );
+        assert_eq!(
+            origin("d", "http://127.000.0.01").unwrap(),
+            "http://127.000.0.01"
+        );
         for bad in [
             "http://va.v.liveperson.net",
             "http://127.0.0.1.evil.com",
@@ -283,6 +303,11 @@ mod tests {
             "https://",
             "-bad-.com",
             "http://128.0.0.1",
+            "http://127.0.0.256",
+            "http://127.0.0",
+            "http://127.0.0.1.2",
+            "http://127.0.-1.1",
+            "a..b",
         ] {
             let e = origin("domain", bad).unwrap_err();
             assert_eq!(e.kind(), "config", "{bad}");

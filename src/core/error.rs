@@ -3,6 +3,8 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use crate::core::text::concat;
+
 /// Why a call failed. `kind()` is the stable name JS code switches on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -59,12 +61,12 @@ impl Error {
 
     /// A validation error from string pieces.
     pub fn invalid(parts: &[&str]) -> Error {
-        Error::Validation(parts.concat())
+        Error::Validation(concat(parts))
     }
 
     /// A config error from string pieces.
     pub fn config(parts: &[&str]) -> Error {
-        Error::Config(parts.concat())
+        Error::Config(concat(parts))
     }
 }
 

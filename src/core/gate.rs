@@ -1,19 +1,21 @@
 //! An async mutex for one page: lets one call at a time open a session while the others wait.
-//! Single-threaded (wasm), so plain `Cell`/`RefCell` suffice.
+//! Single-threaded (wasm), so plain `Cell`s suffice.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use ::core::cell::{Cell, RefCell};
+use ::core::cell::Cell;
 use ::core::future::Future;
 use ::core::pin::Pin;
 use ::core::task::{Context, Poll, Waker};
+
+use crate::core::shelf::Shelf;
 
 /// The mutex.
 #[derive(Default)]
 pub struct Gate {
     held: Cell<bool>,
-    waiters: RefCell<Vec<Waker>>,
+    waiters: Shelf<Vec<Waker>>,
 }
 
 impl Gate {
@@ -34,7 +36,7 @@ impl<'a> Future for Enter<'a> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<GateGuard<'a>> {
         let gate = self.gate;
         if gate.held.replace(true) {
-            gate.waiters.borrow_mut().push(cx.waker().clone());
+            gate.waiters.with(|w| w.push(cx.waker().clone()));
             Poll::Pending
         } else {
             Poll::Ready(GateGuard { gate })
@@ -50,7 +52,7 @@ pub struct GateGuard<'a> {
 impl Drop for GateGuard<'_> {
     fn drop(&mut self) {
         self.gate.held.set(false);
-        let waiters = self.gate.waiters.take();
+        let waiters = self.gate.waiters.with(::core::mem::take);
         for w in waiters {
             w.wake();
         }

@@ -36,6 +36,7 @@ impl Json {
     /// Parses a whole document; trailing non-space text is an error.
     pub fn parse(text: &str) -> Result<Json, ParseError> {
         let mut p = Parser {
+            t: text,
             s: text.as_bytes(),
             i: 0,
         };
@@ -108,8 +109,16 @@ impl Json {
     pub fn take(&mut self, key: &str) -> Option<Json> {
         match self {
             Json::Obj(m) => {
-                let at = m.iter().position(|(k, _)| k == key)?;
-                Some(m.remove(at).1)
+                // Rebuilt rather than `Vec::remove`d: no index panic path in the wasm.
+                let mut taken = None;
+                for (k, v) in ::core::mem::take(m) {
+                    if taken.is_none() && k == key {
+                        taken = Some(v);
+                    } else {
+                        m.push((k, v));
+                    }
+                }
+                taken
             }
             _ => None,
         }
@@ -180,10 +189,11 @@ pub fn uint_text(mut n: u64) -> String {
             break;
         }
     }
-    buf.get(at..)
-        .and_then(|d| core::str::from_utf8(d).ok())
-        .unwrap_or("0")
-        .into()
+    let mut out = String::new();
+    for &b in buf.get(at..).unwrap_or(b"0") {
+        out.push(char::from(b));
+    }
+    out
 }
 
 /// An integer written as plain JSON digits (`-12`, `0`), or None.
@@ -200,6 +210,13 @@ pub fn parse_int(text: &str) -> Option<i64> {
         n = n * 10 + i64::from(b - b'0');
     }
     Some(if neg { -n } else { n })
+}
+
+/// `s` as a JSON string literal.
+pub fn quoted(s: &str) -> String {
+    let mut out = String::new();
+    write_str(s, &mut out);
+    out
 }
 
 fn write_str(s: &str, out: &mut String) {
@@ -231,6 +248,7 @@ fn write_str(s: &str, out: &mut String) {
 }
 
 struct Parser<'a> {
+    t: &'a str,
     s: &'a [u8],
     i: usize,
 }
@@ -350,9 +368,9 @@ impl Parser<'_> {
             }
             self.need_digits()?;
         }
-        let text = self.s.get(start..self.i).unwrap_or_default();
-        // Only ASCII digits and signs were consumed, so this is valid UTF-8.
-        Ok(Json::Num(text.iter().map(|&b| b as char).collect()))
+        // Only ASCII was consumed: the bounds are char boundaries.
+        let text = self.t.get(start..self.i).unwrap_or_default();
+        Ok(Json::Num(text.into()))
     }
 
     fn digits(&mut self) {
@@ -388,16 +406,21 @@ impl Parser<'_> {
 
     fn string(&mut self) -> Result<String, ParseError> {
         self.i += 1; // opening quote
-        let mut out = Vec::new();
+        let mut out = String::new();
+        // Start of the text not copied yet; it ends at an ASCII byte, so at a char boundary.
+        let mut run = self.i;
         loop {
             let b = match self.peek() {
                 Some(b) => b,
                 None => return self.err(),
             };
-            self.i += 1;
             match b {
-                b'"' => break,
-                b'\\' => {
+                b'"' | b'\\' => {
+                    out.push_str(self.t.get(run..self.i).ok_or(ParseError(self.i))?);
+                    self.i += 1;
+                    if b == b'"' {
+                        return Ok(out);
+                    }
                     let e = self.peek();
                     self.i += 1;
                     let c = match e {
@@ -412,16 +435,13 @@ impl Parser<'_> {
                         Some(b'u') => self.unicode_escape()?,
                         _ => return Err(ParseError(self.i - 1)),
                     };
-                    let mut buf = [0u8; 4];
-                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                    out.push(c);
+                    run = self.i;
                 }
-                0..=0x1f => return Err(ParseError(self.i - 1)),
-                _ => out.push(b),
+                0..=0x1f => return self.err(),
+                _ => self.i += 1,
             }
         }
-        // The input was a &str and escapes were encoded as UTF-8, so this cannot fail;
-        // the fallback keeps the parser total anyway.
-        String::from_utf8(out).or_else(|_| self.err())
     }
 
     /// After `\u`: one code unit, or a surrogate pair; a lone surrogate becomes U+FFFD
@@ -484,6 +504,11 @@ mod tests {
         let v = Json::parse(r#""a\"b\\c\/d\n\u00e9\ud83d\ude00\u0001""#).unwrap();
         assert_eq!(v, Json::Str("a\"b\\c/d\né😀\u{1}".into()));
         assert_eq!(v.to_text(), "\"a\\\"b\\\\c/d\\né😀\\u0001\"");
+        // Text around escapes is copied as is, multi-byte characters included.
+        assert_eq!(
+            Json::parse(r#""é\tü€\"x""#).unwrap(),
+            Json::Str("é\tü€\"x".into())
+        );
         // A lone surrogate is replaced, not an error.
         assert_eq!(
             Json::parse(r#""\ud800x""#).unwrap(),
@@ -512,6 +537,14 @@ mod tests {
         v.set("c", Json::Null);
         assert_eq!(v.take("b"), Some(Json::str("x")));
         assert_eq!(v.to_text(), r#"{"a":7,"c":null}"#);
+        assert_eq!(v.take("b"), None);
+        let mut order = Json::parse(r#"{"a":1,"b":2,"c":3,"b":4}"#).unwrap();
+        assert_eq!(order.take("b"), Some(Json::uint(2)));
+        assert_eq!(
+            order.to_text(),
+            r#"{"a":1,"c":3,"b":4}"#,
+            "the rest keeps its order"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod request;
 pub mod retry;
 pub mod sde;
 pub mod session;
+pub mod shelf;
 pub mod signal;
 pub mod text;
 

@@ -2,7 +2,7 @@
 //! Monitoring API (send the pair back, 201 replaces it, stale pairs are dropped, one creation at a
 //! time), the documented retry policy, and the durable report queue.
 
-use ::core::cell::{Cell, RefCell};
+use ::core::cell::Cell;
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -17,12 +17,16 @@ use crate::core::queue::{self, Entry, Queue, State};
 use crate::core::request::{self, Call, Ids};
 use crate::core::retry;
 use crate::core::session::Session;
+use crate::core::shelf::Shelf;
 use crate::core::signal::{either, Signal};
+use crate::core::text::concat;
 
 /// The app name of lpmon's events, as the original taglet named itself.
 pub const APP: &str = "lp_monitoringSDK";
 /// How long a CSDS answer is trusted before it is asked again.
 pub const CSDS_TTL_MS: u64 = 24 * 60 * 60 * 1000;
+/// Pauses before looking again at reports of pages that still looked alive.
+const ADOPT_RETRIES_MS: [u32; 3] = [0, 2_000, 10_000];
 /// Without Web Locks, a stored report older than this is taken over from the page that queued it.
 const ORPHAN_AGE_MS: u64 = 60_000;
 
@@ -31,33 +35,33 @@ const ORPHAN_AGE_MS: u64 = 60_000;
 #[derive(Default)]
 pub struct Shared {
     gate: Gate,
-    origin: RefCell<Option<String>>,
+    origin: Shelf<Option<String>>,
     warned_corrupt: Cell<bool>,
     /// The reports of this page.
     pub queue: Queue,
     /// Fired when the browser comes back online: retry pauses end early.
     pub online: Signal,
-    tab: RefCell<String>,
+    tab: Shelf<String>,
 }
 
 impl Shared {
     /// This page instance's id (made on first use).
     fn tab(&self, random: impl Fn() -> u32) -> String {
-        let mut tab = self.tab.borrow_mut();
-        if tab.is_empty() {
-            *tab = [
-                uint_text(u64::from(random())),
-                uint_text(u64::from(random())),
-            ]
-            .concat();
-        }
-        tab.clone()
+        self.tab.with(|tab| {
+            if tab.is_empty() {
+                *tab = concat(&[
+                    &uint_text(u64::from(random())),
+                    &uint_text(u64::from(random())),
+                ]);
+            }
+            tab.clone()
+        })
     }
 }
 
 /// The name of the lock a page holds for its whole life (other tabs read liveness from it).
 pub fn page_lock_name(tab: &str) -> String {
-    ["lpmon-page:", tab].concat()
+    concat(&["lpmon-page:", tab])
 }
 
 /// One configured monitor.
@@ -429,11 +433,7 @@ impl<P: Platform> Monitor<P> {
         for key in q.in_flight_first_try() {
             self.platform.remove(&key);
         }
-        let origin = self
-            .cfg
-            .domain
-            .clone()
-            .or_else(|| self.shared.origin.borrow().clone());
+        let origin = self.cfg.domain.clone().or_else(|| self.shared.origin.get());
         let (Some(origin), Some(session)) = (origin, self.session()) else {
             return;
         };
@@ -489,45 +489,53 @@ impl<P: Platform> Monitor<P> {
         if q.draining.replace(true) {
             return;
         }
-        let mut todo = self.adopt().await;
-        for key in q.parked() {
-            q.set(&key, State::Waiting);
-            todo.push(key);
-        }
-        for key in todo {
-            let Some(entry) = self.platform.read(&key).and_then(|t| Entry::decode(&t)) else {
-                q.remove(&key);
-                continue;
-            };
-            match self.deliver_in_turn(&key, entry).await {
-                Ok(_) => self.emit("QUEUE_DELIVERED", &[]),
-                Err(e) => self.emit("QUEUE_FAILED", &[("kind", Json::str(e.kind()))]),
+        // A page that just went away can still be listed as holding its lock for a moment (a
+        // reload): reports it left are looked at again a little later.
+        for pause in ADOPT_RETRIES_MS {
+            if pause > 0 {
+                self.platform.sleep(pause).await;
+            }
+            let (mut todo, others) = self.adopt().await;
+            for key in q.parked() {
+                q.set(&key, State::Waiting);
+                todo.push(key);
+            }
+            for key in todo {
+                let Some(entry) = self.platform.read(&key).and_then(|t| Entry::decode(&t)) else {
+                    q.remove(&key);
+                    continue;
+                };
+                match self.deliver_in_turn(&key, entry).await {
+                    Ok(_) => self.emit("QUEUE_DELIVERED", &[]),
+                    Err(e) => self.emit("QUEUE_FAILED", &[("kind", Json::str(e.kind()))]),
+                }
+            }
+            if !others {
+                break;
             }
         }
         q.draining.set(false);
     }
 
     /// Takes over stored reports whose page is gone; returns their keys, oldest first.
-    async fn adopt(&self) -> Vec<String> {
+    /// Also tells whether reports of pages that look alive were left alone.
+    async fn adopt(&self) -> (Vec<String>, bool) {
         let prefix = queue::prefix(&self.cfg.state_key());
         let q = &self.shared.queue;
-        let unknown: Vec<String> = self
-            .platform
-            .keys(&prefix)
-            .into_iter()
-            .filter(|k| !q.knows(k))
-            .collect();
+        let mut unknown = self.platform.keys(&prefix);
+        unknown.retain(|k| !q.knows(k));
         if unknown.is_empty() {
-            return unknown;
+            return (unknown, false);
         }
         let alive = self.platform.held().await;
         let (_lock, _) = self
             .platform
-            .exclusive(&[self.cfg.state_key().as_str(), ":queue"].concat())
+            .exclusive(&concat(&[self.cfg.state_key().as_str(), ":queue"]))
             .await;
         let me = self.tab();
         let now = self.platform.now_ms();
         let mut adopted = Vec::new();
+        let mut others = false;
         for key in unknown {
             let Some(mut entry) = self.platform.read(&key).and_then(|t| Entry::decode(&t)) else {
                 self.platform.remove(&key);
@@ -538,6 +546,7 @@ impl<P: Platform> Monitor<P> {
                 None => now.saturating_sub(entry.at) < ORPHAN_AGE_MS,
             };
             if entry.tab == me || owner_alive {
+                others |= entry.tab != me;
                 continue;
             }
             if now.saturating_sub(entry.at) > queue::MAX_AGE_MS {
@@ -553,7 +562,7 @@ impl<P: Platform> Monitor<P> {
             }
             adopted.push(key);
         }
-        adopted
+        (adopted, others)
     }
 
     fn drop_impressions(&self, body: &mut Json) {
@@ -601,12 +610,10 @@ impl<P: Platform> Monitor<P> {
     }
 
     fn emit(&self, name: &str, fields: &[(&str, Json)]) {
-        let data = Json::Obj(
-            fields
-                .iter()
-                .map(|(k, v)| (String::from(*k), v.clone()))
-                .collect(),
-        );
+        let mut data = Json::Obj(Vec::new());
+        for (k, v) in fields {
+            data.set(k, v.clone());
+        }
         self.platform.emit(APP, name, data);
     }
 
@@ -639,19 +646,19 @@ impl<P: Platform> Monitor<P> {
         if let Some(d) = &self.cfg.domain {
             return Ok(d.clone());
         }
-        if let Some(o) = self.shared.origin.borrow().clone() {
+        if let Some(o) = self.shared.origin.get() {
             return Ok(o);
         }
         let _gate = self.shared.gate.enter().await;
-        if let Some(o) = self.shared.origin.borrow().clone() {
+        if let Some(o) = self.shared.origin.get() {
             return Ok(o);
         }
-        let key = ["lpmon:csds:", self.cfg.account_id.as_str()].concat();
+        let key = concat(&["lpmon:csds:", self.cfg.account_id.as_str()]);
         let now = self.platform.now_ms();
         let cached = self.platform.read(&key).and_then(|t| decode_csds(&t));
         if let Some((o, at)) = &cached {
             if now.saturating_sub(*at) < CSDS_TTL_MS {
-                *self.shared.origin.borrow_mut() = Some(o.clone());
+                self.shared.origin.set(Some(o.clone()));
                 return Ok(o.clone());
             }
         }
@@ -671,7 +678,7 @@ impl<P: Platform> Monitor<P> {
             }
             (Err(e), None) => return Err(e),
         };
-        *self.shared.origin.borrow_mut() = Some(origin.clone());
+        self.shared.origin.set(Some(origin.clone()));
         Ok(origin)
     }
 

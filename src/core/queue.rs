@@ -3,14 +3,16 @@
 //! order, and removed once the server accepted it or refused it for good. Reports left behind by a
 //! page that died are picked up by the next page view of the site.
 
-use ::core::cell::{Cell, RefCell};
+use ::core::cell::Cell;
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
 use crate::core::ids::is_server_id;
 use crate::core::json::{uint_text, Json};
+use crate::core::shelf::Shelf;
 use crate::core::signal::Signal;
+use crate::core::text::concat;
 
 /// At most this many reports wait in storage; the oldest go first when it is full.
 pub const MAX_ENTRIES: usize = 1000;
@@ -92,12 +94,12 @@ impl Entry {
 
 /// The storage key prefix of the queue of one account + app.
 pub fn prefix(state_key: &str) -> String {
-    [state_key, ":q:"].concat()
+    concat(&[state_key, ":q:"])
 }
 
 /// A key that sorts in queue order: time, then a per-page sequence number, then the page.
 pub fn entry_key(prefix: &str, at: u64, seq: u64, tab: &str) -> String {
-    [prefix, &padded(at, 14), "-", &padded(seq, 8), "-", tab].concat()
+    concat(&[prefix, &padded(at, 14), "-", &padded(seq, 8), "-", tab])
 }
 
 fn padded(n: u64, width: usize) -> String {
@@ -150,7 +152,7 @@ impl Slot {
 /// The queue of one account + app in one page.
 #[derive(Default)]
 pub struct Queue {
-    slots: RefCell<Vec<Slot>>,
+    slots: Shelf<Vec<Slot>>,
     seq: Cell<u64>,
     /// Fired whenever a slot changes state.
     pub moved: Signal,
@@ -169,146 +171,143 @@ impl Queue {
     /// Adds a slot at the end; returns the keys of the oldest waiting or parked slots pushed out
     /// to keep within [`MAX_ENTRIES`] and [`MAX_BYTES`] (their storage must be removed).
     pub fn push(&self, key: String, bytes: usize, state: State) -> Vec<String> {
-        let mut slots = self.slots.borrow_mut();
-        slots.retain(|s| s.state != State::Dropped && s.state != State::Flushed);
-        slots.push(Slot {
-            key,
-            bytes,
-            state,
-            failures: 0,
-            flushed: None,
-        });
-        let mut dropped = Vec::new();
-        loop {
-            let kept: Vec<&Slot> = slots
-                .iter()
-                .filter(|s| matches!(s.state, State::Waiting | State::Parked | State::Sending))
-                .collect();
-            let total: usize = kept.iter().map(|s| s.bytes).sum();
-            if kept.len() <= MAX_ENTRIES && total <= MAX_BYTES {
-                break;
+        let dropped = self.slots.with(|slots| {
+            slots.retain(|s| s.state != State::Dropped && s.state != State::Flushed);
+            slots.push(Slot {
+                key,
+                bytes,
+                state,
+                failures: 0,
+                flushed: None,
+            });
+            let mut dropped = Vec::new();
+            loop {
+                let (count, total) = slots
+                    .iter()
+                    .filter(|s| matches!(s.state, State::Waiting | State::Parked | State::Sending))
+                    .fold((0, 0), |(n, b), s| (n + 1, b + s.bytes));
+                if count <= MAX_ENTRIES && total <= MAX_BYTES {
+                    break;
+                }
+                // The oldest slot that is not on the wire right now.
+                let Some(victim) = slots
+                    .iter_mut()
+                    .find(|s| matches!(s.state, State::Waiting | State::Parked))
+                else {
+                    break;
+                };
+                victim.state = State::Dropped;
+                dropped.push(victim.key.clone());
             }
-            // The oldest slot that is not on the wire right now.
-            let Some(victim) = slots
-                .iter_mut()
-                .find(|s| matches!(s.state, State::Waiting | State::Parked))
-            else {
-                break;
-            };
-            victim.state = State::Dropped;
-            dropped.push(victim.key.clone());
-        }
-        drop(slots);
+            dropped
+        });
         if !dropped.is_empty() {
             self.moved.fire();
         }
         dropped
     }
 
+    /// Runs `f` on the slot under `key`, if there is one.
+    fn find<R>(&self, key: &str, f: impl FnOnce(&mut Slot) -> R) -> Option<R> {
+        self.slots
+            .with(|slots| slots.iter_mut().find(|s| s.key == key).map(f))
+    }
+
+    /// The keys of the slots that `pick` chooses, oldest first.
+    fn keys(&self, pick: impl Fn(&Slot) -> bool) -> Vec<String> {
+        self.slots.with(|slots| {
+            let mut out = Vec::new();
+            for s in slots.iter().filter(|s| pick(s)) {
+                out.push(s.key.clone());
+            }
+            out
+        })
+    }
+
     /// The state of the slot under `key` (None once it is gone).
     pub fn state(&self, key: &str) -> Option<State> {
-        self.slots
-            .borrow()
-            .iter()
-            .find(|s| s.key == key)
-            .map(|s| s.state)
+        self.find(key, |s| s.state)
     }
 
     /// True when no active slot is ahead of `key`.
     pub fn is_turn(&self, key: &str) -> bool {
-        self.slots
-            .borrow()
-            .iter()
-            .find(|s| s.active())
-            .is_some_and(|s| s.key == key)
+        self.slots.with(|slots| {
+            slots
+                .iter()
+                .find(|s| s.active())
+                .is_some_and(|s| s.key == key)
+        })
     }
 
     /// Changes the state of `key`.
     pub fn set(&self, key: &str, state: State) {
-        if let Some(s) = self.slots.borrow_mut().iter_mut().find(|s| s.key == key) {
-            s.state = state;
-        }
+        self.find(key, |s| s.state = state);
         self.moved.fire();
     }
 
     /// Counts a failed attempt of `key`.
     pub fn failed(&self, key: &str) {
-        if let Some(s) = self.slots.borrow_mut().iter_mut().find(|s| s.key == key) {
-            s.failures += 1;
-        }
+        self.find(key, |s| s.failures += 1);
     }
 
     /// Forgets `key` (delivered, refused or given up).
     pub fn remove(&self, key: &str) {
-        self.slots.borrow_mut().retain(|s| s.key != key);
+        self.slots.with(|slots| slots.retain(|s| s.key != key));
         self.moved.fire();
     }
 
     /// The result a flushed slot resolves with, taken once.
     pub fn take_flushed(&self, key: &str) -> Option<Json> {
-        self.slots
-            .borrow_mut()
-            .iter_mut()
-            .find(|s| s.key == key)
-            .and_then(|s| s.flushed.take())
+        self.find(key, |s| s.flushed.take()).flatten()
     }
 
     /// Keys of parked slots, oldest first.
     pub fn parked(&self) -> Vec<String> {
-        self.slots
-            .borrow()
-            .iter()
-            .filter(|s| s.state == State::Parked)
-            .map(|s| s.key.clone())
-            .collect()
+        self.keys(|s| s.state == State::Parked)
     }
 
     /// True when this page already tracks `key`.
     pub fn knows(&self, key: &str) -> bool {
-        self.slots.borrow().iter().any(|s| s.key == key)
+        self.find(key, |_| ()).is_some()
     }
 
     /// At page hide: the waiting slots that have never failed, oldest first, within the keepalive
     /// budget (minus what is already on the wire).
     pub fn flushable(&self) -> Vec<String> {
-        let slots = self.slots.borrow();
-        let mut budget = KEEPALIVE_BUDGET.saturating_sub(
-            slots
+        self.slots.with(|slots| {
+            let mut budget = KEEPALIVE_BUDGET.saturating_sub(
+                slots
+                    .iter()
+                    .filter(|s| s.state == State::Sending && s.failures == 0)
+                    .map(|s| s.bytes)
+                    .sum(),
+            );
+            let mut out = Vec::new();
+            for s in slots
                 .iter()
-                .filter(|s| s.state == State::Sending && s.failures == 0)
-                .map(|s| s.bytes)
-                .sum(),
-        );
-        let mut out = Vec::new();
-        for s in slots
-            .iter()
-            .filter(|s| s.state == State::Waiting && s.failures == 0)
-        {
-            if s.bytes > budget {
-                break;
+                .filter(|s| s.state == State::Waiting && s.failures == 0)
+            {
+                if s.bytes > budget {
+                    break;
+                }
+                budget -= s.bytes;
+                out.push(s.key.clone());
             }
-            budget -= s.bytes;
-            out.push(s.key.clone());
-        }
-        out
+            out
+        })
     }
 
     /// Keys currently on the wire for the first time (their request already carries keepalive).
     pub fn in_flight_first_try(&self) -> Vec<String> {
-        self.slots
-            .borrow()
-            .iter()
-            .filter(|s| s.state == State::Sending && s.failures == 0)
-            .map(|s| s.key.clone())
-            .collect()
+        self.keys(|s| s.state == State::Sending && s.failures == 0)
     }
 
     /// Marks `key` flushed with the result its caller gets.
     pub fn flushed(&self, key: &str, result: Json) {
-        if let Some(s) = self.slots.borrow_mut().iter_mut().find(|s| s.key == key) {
+        self.find(key, |s| {
             s.state = State::Flushed;
             s.flushed = Some(result);
-        }
+        });
         self.moved.fire();
     }
 }
@@ -333,6 +332,15 @@ mod tests {
 
     #[test]
     fn entries_round_trip_and_reject_junk() {
+        assert_eq!(
+            entry().encode(),
+            r#"{"lpmon":1,"tab":"t1","at":5,"cycles":1,"sid":"S1","body":{"engagementAttributes":[{"type":"searchInfo","keywords":["a"]}]}}"#
+        );
+        let no_sid = Entry {
+            sid: None,
+            ..entry()
+        };
+        assert_eq!(Entry::decode(&no_sid.encode()), Some(no_sid));
         assert_eq!(Entry::decode(&entry().encode()), Some(entry()));
         for bad in [
             "",

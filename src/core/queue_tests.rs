@@ -414,3 +414,40 @@ fn a_report_is_given_up_after_its_cycles() {
     assert!(w.queued().is_empty());
     assert!(w.event_names().contains(&"QUEUE_GAVE_UP".to_string()));
 }
+
+#[test]
+fn a_page_still_listed_as_alive_is_looked_at_again() {
+    let w = World::new();
+    let m = monitor(&w);
+    block_on(m.engage(&Json::Null)).unwrap();
+    let prefix = queue::prefix("lpmon:12345678:app-1");
+    let entry = Entry {
+        tab: "reloading".into(),
+        at: w.now.get(),
+        cycles: 0,
+        sid: None,
+        body: search("late"),
+    };
+    w.store.borrow_mut().insert(
+        queue::entry_key(&prefix, entry.at, 1, "reloading"),
+        entry.encode(),
+    );
+    w.held
+        .borrow_mut()
+        .as_mut()
+        .unwrap()
+        .push(page_lock_name("reloading"));
+    w.frozen.set(true);
+    block_on(join(m.drain(), async {
+        settle().await;
+        assert!(
+            reported_words(&w).is_empty(),
+            "its page still holds its lock"
+        );
+        // The old document is gone now; its lock with it.
+        w.held.borrow_mut().as_mut().unwrap().clear();
+        w.advance(2_000);
+    }));
+    assert_eq!(reported_words(&w), ["late"]);
+    assert!(w.queued().is_empty());
+}

@@ -8,6 +8,7 @@ use crate::core::error::Error;
 use crate::core::json::Json;
 use crate::core::ports::{HttpRequest, Method};
 use crate::core::sde::{self, Target};
+use crate::core::text::concat;
 
 /// The two Monitoring API resources.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,13 +78,12 @@ pub fn monitoring(cfg: &Config, origin: &str, call: Call, ids: &Ids, body: &Json
 
 /// The CSDS lookup of the `smt` service for this account.
 pub fn csds(cfg: &Config) -> HttpRequest {
-    let url = [
+    let url = concat(&[
         cfg.csds.as_str(),
         "/api/account/",
         &cfg.account_id,
         "/service/smt/baseURI.json?version=1.0",
-    ]
-    .concat();
+    ]);
     HttpRequest {
         method: Method::Get,
         url,
@@ -137,10 +137,8 @@ pub fn without_impressions(body: &mut Json) -> usize {
         return 0;
     };
     let before = list.len();
-    let kept: Vec<Json> = list
-        .into_iter()
-        .filter(|s| !sde::is_impression(s))
-        .collect();
+    let mut kept = list;
+    kept.retain(|s| !sde::is_impression(s));
     let removed = before - kept.len();
     if !kept.is_empty() {
         body.set("engagementAttributes", Json::Arr(kept));

@@ -12,22 +12,33 @@ use crate::prelude::*;
 use crate::core::error::Error;
 use crate::core::json::{uint_text, Json};
 
-/// The JSON shape a field must have.
+/// The JSON shape a field must have. Kept to 8 bytes (a tag and one pointer on wasm32): the
+/// tables below are data in every page's download.
 #[derive(Clone, Copy)]
 enum Kind {
     Str,
     Num,
     /// A whole number in an inclusive range.
-    Int(i64, i64),
+    /// Any whole number.
+    Whole,
+    /// A whole number of at least 0.
+    Count,
+    /// A whole number in a small inclusive range.
+    Int(u8, u8),
     Bool,
     /// A string or a number (ids that page code writes either way).
     Scalar,
     /// One of these strings.
-    OneOf(&'static [&'static str]),
-    Obj(&'static [Field]),
+    OneOf(&'static Words),
+    Obj(&'static Fields),
     /// An array whose elements have this shape.
     Arr(&'static Kind),
 }
+
+/// The fields of an object (a slice behind one pointer keeps `Kind` small).
+struct Fields(&'static [Field]);
+/// The strings of `Kind::OneOf`.
+struct Words(&'static [&'static str]);
 
 struct Field {
     name: &'static str,
@@ -51,9 +62,6 @@ const fn req(name: &'static str, kind: Kind) -> Field {
     }
 }
 
-const ANY_INT: Kind = Kind::Int(i64::MIN, i64::MAX);
-const COUNT: Kind = Kind::Int(0, i64::MAX);
-
 const PRODUCT: &[Field] = &[
     f("name", Kind::Str),
     f("category", Kind::Str),
@@ -62,14 +70,17 @@ const PRODUCT: &[Field] = &[
     f("statusInStock", Kind::Scalar),
     f("quantityInStock", Kind::Num),
 ];
-const PRODUCT_LINE: Kind = Kind::Obj(&[f("product", Kind::Obj(PRODUCT)), f("quantity", COUNT)]);
+const PRODUCT_LINE: Kind = Kind::Obj(&Fields(&[
+    f("product", Kind::Obj(&Fields(PRODUCT))),
+    f("quantity", Kind::Count),
+]));
 const PRODUCT_LINES: Kind = Kind::Arr(&PRODUCT_LINE);
-const DATE: Kind = Kind::Obj(&[
+const DATE: Kind = Kind::Obj(&Fields(&[
     f("day", Kind::Int(1, 31)),
     f("month", Kind::Int(1, 12)),
-    f("year", ANY_INT),
-]);
-const CONTEXT: Kind = Kind::Obj(&[req("type", Kind::Str), req("id", Kind::Scalar)]);
+    f("year", Kind::Whole),
+]));
+const CONTEXT: Kind = Kind::Obj(&Fields(&[req("type", Kind::Str), req("id", Kind::Scalar)]));
 const IMPRESSION: &[Field] = &[
     req("campaign", Kind::Scalar),
     req("engId", Kind::Scalar),
@@ -89,7 +100,7 @@ const TYPES: &[(&str, &[Field], bool)] = &[
         &[
             req("total", Kind::Num),
             f("currency", Kind::Str),
-            req("numItems", COUNT),
+            req("numItems", Kind::Count),
             f("products", PRODUCT_LINES),
         ],
         false,
@@ -102,7 +113,10 @@ const TYPES: &[(&str, &[Field], bool)] = &[
             f("orderId", Kind::Scalar),
             f(
                 "cart",
-                Kind::Obj(&[req("products", PRODUCT_LINES), f("numItems", COUNT)]),
+                Kind::Obj(&Fields(&[
+                    req("products", PRODUCT_LINES),
+                    f("numItems", Kind::Count),
+                ])),
             ),
         ],
         false,
@@ -113,7 +127,10 @@ const TYPES: &[(&str, &[Field], bool)] = &[
             f("currency", Kind::Str),
             f(
                 "products",
-                Kind::Arr(&Kind::Obj(&[f("product", Kind::Obj(PRODUCT))])),
+                Kind::Arr(&Kind::Obj(&Fields(&[f(
+                    "product",
+                    Kind::Obj(&Fields(PRODUCT)),
+                )]))),
             ),
         ],
         false,
@@ -122,7 +139,7 @@ const TYPES: &[(&str, &[Field], bool)] = &[
         "ctmrinfo",
         &[f(
             "info",
-            Kind::Obj(&[
+            Kind::Obj(&Fields(&[
                 f("cstatus", Kind::Str),
                 f("ctype", Kind::Str),
                 f("customerId", Kind::Scalar),
@@ -140,7 +157,7 @@ const TYPES: &[(&str, &[Field], bool)] = &[
                 f("loginStatus", Kind::Scalar),
                 f("storeZipCode", Kind::Scalar),
                 f("storeNumber", Kind::Scalar),
-            ]),
+            ])),
         )],
         false,
     ),
@@ -148,11 +165,11 @@ const TYPES: &[(&str, &[Field], bool)] = &[
         "mrktInfo",
         &[f(
             "info",
-            Kind::Obj(&[
+            Kind::Obj(&Fields(&[
                 f("channel", Kind::Scalar),
                 f("affiliate", Kind::Str),
                 f("campaignId", Kind::Scalar),
-            ]),
+            ])),
         )],
         false,
     ),
@@ -160,34 +177,34 @@ const TYPES: &[(&str, &[Field], bool)] = &[
         "personal",
         &[f(
             "personal",
-            Kind::Obj(&[
+            Kind::Obj(&Fields(&[
                 f("firstname", Kind::Str),
                 f("lastname", Kind::Str),
                 f(
                     "age",
-                    Kind::Obj(&[
+                    Kind::Obj(&Fields(&[
                         f("age", Kind::Num),
-                        f("year", ANY_INT),
+                        f("year", Kind::Whole),
                         f("month", Kind::Int(1, 12)),
                         f("day", Kind::Int(1, 31)),
-                    ]),
+                    ])),
                 ),
                 f(
                     "contacts",
-                    Kind::Arr(&Kind::Obj(&[
+                    Kind::Arr(&Kind::Obj(&Fields(&[
                         f("email", Kind::Str),
                         f("phone", Kind::Scalar),
                         f("phoneType", Kind::Str),
                         f(
                             "address",
-                            Kind::Obj(&[f("country", Kind::Str), f("region", Kind::Str)]),
+                            Kind::Obj(&Fields(&[f("country", Kind::Str), f("region", Kind::Str)])),
                         ),
-                    ])),
+                    ]))),
                 ),
-                f("gender", Kind::OneOf(&["MALE", "FEMALE", "OTHER"])),
+                f("gender", Kind::OneOf(&Words(&["MALE", "FEMALE", "OTHER"]))),
                 f("company", Kind::Str),
                 f("language", Kind::Str),
-            ]),
+            ])),
         )],
         false,
     ),
@@ -195,12 +212,12 @@ const TYPES: &[(&str, &[Field], bool)] = &[
         "lead",
         &[f(
             "lead",
-            Kind::Obj(&[
+            Kind::Obj(&Fields(&[
                 f("topic", Kind::Str),
                 f("value", Kind::Num),
                 f("currency", Kind::Str),
                 f("leadId", Kind::Scalar),
-            ]),
+            ])),
         )],
         false,
     ),
@@ -208,12 +225,12 @@ const TYPES: &[(&str, &[Field], bool)] = &[
         "service",
         &[f(
             "service",
-            Kind::Obj(&[
+            Kind::Obj(&Fields(&[
                 f("topic", Kind::Str),
                 f("status", Kind::Int(0, 13)),
                 f("category", Kind::Str),
                 f("serviceId", Kind::Scalar),
-            ]),
+            ])),
         )],
         false,
     ),
@@ -221,13 +238,13 @@ const TYPES: &[(&str, &[Field], bool)] = &[
         "error",
         &[f(
             "error",
-            Kind::Obj(&[
+            Kind::Obj(&Fields(&[
                 f("contextId", Kind::Scalar),
                 f("message", Kind::Str),
                 f("code", Kind::Scalar),
                 f("level", Kind::Scalar),
                 f("resolved", Kind::Bool),
-            ]),
+            ])),
         )],
         false,
     ),
@@ -323,9 +340,13 @@ fn check(v: &Json, kind: Kind, path: &mut String) -> Result<(), Error> {
     let ok = match (kind, v) {
         (Kind::Str, Json::Str(_)) | (Kind::Num, Json::Num(_)) | (Kind::Bool, Json::Bool(_)) => true,
         (Kind::Scalar, Json::Str(_) | Json::Num(_)) => true,
-        (Kind::Int(lo, hi), Json::Num(_)) => matches!(v.as_i64(), Some(n) if n >= lo && n <= hi),
-        (Kind::OneOf(options), Json::Str(s)) => options.contains(&s.as_str()),
-        (Kind::Obj(fields), Json::Obj(_)) => return check_fields(v, fields, path),
+        (Kind::Whole, Json::Num(_)) => v.as_i64().is_some(),
+        (Kind::Count, Json::Num(_)) => matches!(v.as_i64(), Some(n) if n >= 0),
+        (Kind::Int(lo, hi), Json::Num(_)) => {
+            matches!(v.as_i64(), Some(n) if n >= i64::from(lo) && n <= i64::from(hi))
+        }
+        (Kind::OneOf(words), Json::Str(s)) => words.0.contains(&s.as_str()),
+        (Kind::Obj(fields), Json::Obj(_)) => return check_fields(v, fields.0, path),
         (Kind::Arr(inner), Json::Arr(items)) => {
             for (i, item) in items.iter().enumerate() {
                 let len = path.len();
@@ -353,8 +374,8 @@ fn describe(kind: Kind) -> &'static str {
         Kind::Int(0, 13) => "an integer from 0 to 13",
         Kind::Int(1, 12) => "an integer from 1 to 12",
         Kind::Int(1, 31) => "an integer from 1 to 31",
-        Kind::Int(0, _) => "a whole number of at least 0",
-        Kind::Int(..) => "a whole number",
+        Kind::Count => "a whole number of at least 0",
+        Kind::Whole | Kind::Int(..) => "a whole number",
         Kind::Bool => "true or false",
         Kind::Scalar => "a string or a number",
         Kind::OneOf(_) => "MALE, FEMALE or OTHER",
@@ -444,6 +465,22 @@ mod tests {
             message(r#"[{"type":"service","service":{"status":14}}]"#, t),
             "engagementAttributes[0].service.status must be an integer from 0 to 13"
         );
+        assert_eq!(
+            message(r#"[{"type":"cart","total":1,"numItems":-1}]"#, t),
+            "engagementAttributes[0].numItems must be a whole number of at least 0"
+        );
+        assert_eq!(
+            message(
+                r#"[{"type":"ctmrinfo","info":{"lastPaymentDate":{"year":1.5}}}]"#,
+                t
+            ),
+            "engagementAttributes[0].info.lastPaymentDate.year must be a whole number"
+        );
+        check_text(
+            r#"[{"type":"ctmrinfo","info":{"lastPaymentDate":{"year":-44,"day":31,"month":1}}}]"#,
+            t,
+        )
+        .unwrap();
         assert_eq!(
             message(r#"[{"type":"personal","personal":{"gender":"x"}}]"#, t),
             "engagementAttributes[0].personal.gender must be MALE, FEMALE or OTHER"

@@ -4,7 +4,8 @@
 use crate::prelude::*;
 
 use crate::core::ids::is_server_id;
-use crate::core::json::{uint_text, Json};
+use crate::core::json::{quoted, uint_text, Json};
+use crate::core::text::concat;
 
 /// After this long without a call the server starts a new session, so the pair is not sent.
 pub const IDLE_MS: u64 = 30 * 60 * 1000;
@@ -53,14 +54,18 @@ impl Session {
 
     /// The stored JSON text.
     pub fn encode(&self) -> String {
-        Json::Obj(vec![
-            ("lpmon".into(), Json::uint(1)),
-            ("vid".into(), Json::str(&self.vid)),
-            ("sid".into(), Json::str(&self.sid)),
-            ("started".into(), Json::Num(uint_text(self.started_ms))),
-            ("last".into(), Json::Num(uint_text(self.last_ms))),
+        // Written as text: the same compact JSON as a `Json` value would give, with less code.
+        concat(&[
+            "{\"lpmon\":1,\"vid\":",
+            &quoted(&self.vid),
+            ",\"sid\":",
+            &quoted(&self.sid),
+            ",\"started\":",
+            &uint_text(self.started_ms),
+            ",\"last\":",
+            &uint_text(self.last_ms),
+            "}",
         ])
-        .to_text()
     }
 
     /// False once the session is idle for 30 minutes or older than 6 hours. A clock that went
@@ -83,6 +88,14 @@ mod tests {
             started_ms: 1_000,
             last_ms: 2_000,
         }
+    }
+
+    #[test]
+    fn stored_text() {
+        assert_eq!(
+            s().encode(),
+            r#"{"lpmon":1,"vid":"V1","sid":"S1","started":1000,"last":2000}"#
+        );
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! A change counter that futures can wait on: "something in the queue moved", "the browser is
 //! back online". Single-threaded, like the rest of the core.
 
-use ::core::cell::{Cell, RefCell};
+use ::core::cell::Cell;
 use ::core::future::Future;
 use ::core::pin::Pin;
 use ::core::task::{Context, Poll, Waker};
+
+use crate::core::shelf::Shelf;
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -13,7 +15,7 @@ use crate::prelude::*;
 #[derive(Default)]
 pub struct Signal {
     epoch: Cell<u64>,
-    waiters: RefCell<Vec<Waker>>,
+    waiters: Shelf<Vec<Waker>>,
 }
 
 impl Signal {
@@ -25,7 +27,7 @@ impl Signal {
     /// Moves the counter and wakes every waiter.
     pub fn fire(&self) {
         self.epoch.set(self.epoch.get().wrapping_add(1));
-        for w in self.waiters.take() {
+        for w in self.waiters.with(::core::mem::take) {
             w.wake();
         }
     }
@@ -51,7 +53,7 @@ impl Future for Changed<'_> {
         if self.signal.epoch.get() != self.since {
             Poll::Ready(())
         } else {
-            self.signal.waiters.borrow_mut().push(cx.waker().clone());
+            self.signal.waiters.with(|w| w.push(cx.waker().clone()));
             Poll::Pending
         }
     }

@@ -1,6 +1,9 @@
 //! Substring search over bytes. The std `&str` searcher links panic formatting
 //! (`slice_error_fail`, char Debug, Unicode tables) into the shipped wasm; this does not.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// Byte offset of the first `needle` in `hay`.
 pub fn find(hay: &str, needle: &str) -> Option<usize> {
     let n = needle.as_bytes();
@@ -8,6 +11,16 @@ pub fn find(hay: &str, needle: &str) -> Option<usize> {
         return Some(0);
     }
     hay.as_bytes().windows(n.len()).position(|w| w == n)
+}
+
+/// The pieces joined into one string: `[..].concat()` without its length-overflow panic (whose
+/// message formatting would be the only use of `core::fmt`'s padding code in the wasm).
+pub fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        out.push_str(p);
+    }
+    out
 }
 
 /// True when `needle` occurs in `hay`.

@@ -7,14 +7,17 @@ use crate::prelude::*;
 
 mod clock;
 mod events;
+pub mod heap;
+mod js;
 pub mod lifecycle;
 mod locks;
 mod storage;
+mod task;
 mod transport;
 
 use ::core::future::Future;
 
-use js_sys::Function;
+use wasm_bindgen::JsValue;
 
 use crate::core::client_props::BrowserFacts;
 use crate::core::json::Json;
@@ -22,9 +25,10 @@ use crate::core::ports::{
     Clock, Events, HttpAnswer, HttpRequest, Locks, NetError, Store, Transport,
 };
 
-pub use events::emit_global;
+pub use js::Promise;
 pub use locks::LockGuard;
 pub use storage::reset as reset_storage;
+pub use task::{promise, spawn};
 
 /// Page-wide state. lpmon's wasm has no threads (see the `atomics` check in lib.rs), so a plain
 /// static with interior mutability is safe, and it works without std's `thread_local!`.
@@ -36,12 +40,12 @@ unsafe impl<T> Sync for PageLocal<T> {}
 #[derive(Clone)]
 pub struct Web {
     memory_only: bool,
-    on_event: Option<Function>,
+    on_event: Option<JsValue>,
 }
 
 impl Web {
     /// `memory_only` keeps all state in page memory; `on_event` is the config's callback.
-    pub fn new(memory_only: bool, on_event: Option<Function>) -> Web {
+    pub fn new(memory_only: bool, on_event: Option<JsValue>) -> Web {
         Web {
             memory_only,
             on_event,
@@ -91,10 +95,7 @@ impl Transport for Web {
         transport::send(req)
     }
     fn fire(&self, req: HttpRequest) {
-        let sending = transport::send(req);
-        wasm_bindgen_futures::spawn_local(async move {
-            let _ = sending.await;
-        });
+        transport::fire(req);
     }
 }
 
@@ -113,7 +114,7 @@ impl Locks for Web {
 
 impl Events for Web {
     fn emit(&self, app: &str, name: &str, data: Json) {
-        events::emit(self.on_event.as_ref(), app, name, &data);
+        events::emit(self.on_event.as_ref(), app, name, data);
     }
 }
 

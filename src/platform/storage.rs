@@ -6,50 +6,59 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use ::core::cell::{Cell, RefCell};
+use ::core::cell::Cell;
 
-use wasm_bindgen::JsCast;
-use web_sys::Storage;
+use wasm_bindgen::JsValue;
 
-use super::PageLocal;
+use super::{js, PageLocal};
+use crate::core::json::Json;
+use crate::core::shelf::Shelf;
 
 /// Everything written in this page (a handful of keys: a list beats a map in code size).
-static MEMORY: PageLocal<RefCell<Vec<(String, String)>>> = PageLocal(RefCell::new(Vec::new()));
+static MEMORY: PageLocal<Shelf<Vec<(String, String)>>> = PageLocal(Shelf::new(Vec::new()));
 /// Set once localStorage failed: from then on the page works from memory.
 static BROKEN: PageLocal<Cell<bool>> = PageLocal(Cell::new(false));
 
 fn memory_get(key: &str) -> Option<String> {
     MEMORY
         .0
-        .borrow()
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.clone())
+        .with(|m| m.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
 }
 
 fn memory_set(key: &str, value: Option<&str>) {
-    let mut m = MEMORY.0.borrow_mut();
-    m.retain(|(k, _)| k != key);
-    if let Some(v) = value {
-        m.push((key.into(), v.into()));
-    }
+    MEMORY.0.with(|m| {
+        m.retain(|(k, _)| k != key);
+        if let Some(v) = value {
+            m.push((key.into(), v.into()));
+        }
+    });
 }
 
 /// Forgets that localStorage failed (for tests that switch storage behaviour in one page).
 pub fn reset() {
     BROKEN.0.set(false);
-    MEMORY.0.borrow_mut().clear();
+    MEMORY.0.set(Vec::new());
 }
 
-fn local() -> Result<Storage, &'static str> {
-    let window = js_sys::global()
-        .dyn_into::<web_sys::Window>()
-        .map_err(|_| "no window (not a page)")?;
-    match window.local_storage() {
-        Ok(Some(s)) => Ok(s),
-        Ok(None) => Err("localStorage is disabled"),
-        Err(_) => Err("localStorage is blocked (SecurityError)"),
-    }
+const GET: u32 = 0;
+const SET: u32 = 1;
+const REMOVE: u32 = 2;
+const KEYS: u32 = 3;
+
+/// One localStorage operation through the `storage` primitive; a failure says why.
+fn local(op: u32, key: &str, value: &str) -> Result<JsValue, &'static str> {
+    let answer = js::storage(op, key, value);
+    let Some(code) = answer.as_f64() else {
+        return Ok(answer);
+    };
+    Err(match (code as u32, op) {
+        (1, _) => "no window (not a page)",
+        (2, _) => "localStorage is disabled",
+        (3, _) => "localStorage is blocked (SecurityError)",
+        (_, GET) => "localStorage.getItem threw",
+        (_, SET) => "localStorage.setItem threw (quota exceeded or blocked)",
+        _ => "localStorage.removeItem threw",
+    })
 }
 
 /// Marks localStorage unusable for the rest of the page and says why, once.
@@ -65,8 +74,8 @@ fn usable(memory_only: bool) -> bool {
 
 pub fn read(memory_only: bool, key: &str, report: &dyn Fn(&str)) -> Option<String> {
     if usable(memory_only) {
-        match local().and_then(|s| s.get_item(key).map_err(|_| "localStorage.getItem threw")) {
-            Ok(v) => return v,
+        match local(GET, key, "") {
+            Ok(v) => return js::text(&v),
             Err(reason) => give_up(reason, report),
         }
     }
@@ -76,11 +85,7 @@ pub fn read(memory_only: bool, key: &str, report: &dyn Fn(&str)) -> Option<Strin
 pub fn write(memory_only: bool, key: &str, value: &str, report: &dyn Fn(&str)) {
     memory_set(key, Some(value));
     if usable(memory_only) {
-        let result = local().and_then(|s| {
-            s.set_item(key, value)
-                .map_err(|_| "localStorage.setItem threw (quota exceeded or blocked)")
-        });
-        if let Err(reason) = result {
+        if let Err(reason) = local(SET, key, value) {
             give_up(reason, report);
         }
     }
@@ -89,10 +94,7 @@ pub fn write(memory_only: bool, key: &str, value: &str, report: &dyn Fn(&str)) {
 pub fn remove(memory_only: bool, key: &str, report: &dyn Fn(&str)) {
     memory_set(key, None);
     if usable(memory_only) {
-        if let Err(reason) = local().and_then(|s| {
-            s.remove_item(key)
-                .map_err(|_| "localStorage.removeItem threw")
-        }) {
+        if let Err(reason) = local(REMOVE, key, "") {
             give_up(reason, report);
         }
     }
@@ -101,25 +103,25 @@ pub fn remove(memory_only: bool, key: &str, report: &dyn Fn(&str)) {
 pub fn keys(memory_only: bool, prefix: &str, report: &dyn Fn(&str)) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     if usable(memory_only) {
-        match local() {
-            Ok(s) => {
-                let n = s.length().unwrap_or(0);
-                for i in 0..n {
-                    if let Ok(Some(k)) = s.key(i) {
-                        if k.starts_with(prefix) {
-                            out.push(k);
-                        }
+        match local(KEYS, prefix, "") {
+            Ok(list) => {
+                let list = js::text(&list).and_then(|t| Json::parse(&t).ok());
+                for k in list.as_ref().and_then(Json::as_arr).unwrap_or_default() {
+                    if let Some(k) = k.as_str() {
+                        out.push(k.into());
                     }
                 }
             }
             Err(reason) => give_up(reason, report),
         }
     }
-    for (k, _) in MEMORY.0.borrow().iter() {
-        if k.starts_with(prefix) && !out.contains(k) {
-            out.push(k.clone());
+    MEMORY.0.with(|m| {
+        for (k, _) in m.iter() {
+            if k.starts_with(prefix) && !out.contains(k) {
+                out.push(k.clone());
+            }
         }
-    }
+    });
     sort(&mut out);
     out
 }

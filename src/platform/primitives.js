@@ -1,0 +1,169 @@
+// The browser primitives under lpmon's platform layer (src/platform/*.rs), imported by the wasm.
+// Each is a thin wrapper that never throws: failures come back as values and the Rust side decides
+// what they mean (fallbacks, events, errors). A few coarse imports instead of one per browser call
+// keep both the wasm and its JS glue small. Works in windows and workers (globalThis).
+
+const g = globalThis;
+
+/** fetch(url, init) with a timeout; `init` is the RequestInit as JSON text. Resolves, never
+ * rejects, to `{status, body, retryAfter}`; without an answer `status` is 0 (offline, DNS, CORS,
+ * body cut off) or 1 (the timeout aborted the request), statuses no response has. */
+export async function http(url, init, timeoutMs) {
+  let abort;
+  let timer;
+  // A browser that knows it is offline is not asked to try: lpmon waits for 'online' instead.
+  if (g.navigator && g.navigator.onLine === false) return { status: 0, body: '' };
+  try {
+    init = JSON.parse(init);
+    try {
+      abort = new AbortController();
+      init.signal = abort.signal;
+      timer = setTimeout(() => abort.abort(), timeoutMs);
+    } catch (_) { /* no AbortController: no timeout */ }
+    const r = await fetch(url, init);
+    let retryAfter;
+    try { retryAfter = r.headers.get('Retry-After'); } catch (_) { /* no hint */ }
+    return { status: r.status, body: await r.text(), retryAfter };
+  } catch (_) {
+    return { status: abort && abort.signal.aborted ? 1 : 0, body: '' };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `value` when it is a string (one way for strings into the wasm: smaller than a second one). */
+export function text(value) {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A promise that resolves after `ms` milliseconds. */
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** localStorage. `op`: 0 getItem (→ string or null), 1 setItem, 2 removeItem, 3 the keys that
+ * start with `key` (→ JSON array). A failure answers a number: 1 not a window, 2 localStorage is
+ * null, 3 reading localStorage threw, 4 the call threw. */
+export function storage(op, key, value) {
+  let s;
+  try {
+    if (typeof Window !== 'function' || !(g instanceof Window)) return 1;
+    s = g.localStorage;
+  } catch (_) {
+    return 3;
+  }
+  if (!s) return 2;
+  try {
+    if (op === 0) return s.getItem(key);
+    if (op === 1) return s.setItem(key, value);
+    if (op === 2) return s.removeItem(key);
+    const keys = [];
+    let n = 0;
+    try { n = s.length; } catch (_) { /* no keys */ }
+    for (let i = 0; i < n; i++) {
+      try {
+        const k = s.key(i);
+        if (typeof k === 'string' && k.startsWith(key)) keys.push(k);
+      } catch (_) { /* skip it */ }
+    }
+    return JSON.stringify(keys);
+  } catch (_) {
+    return 4;
+  }
+}
+
+/** Hands `detail` (JSON text) to `callback` (when it is a function) and dispatches it as a `lpmon`
+ * CustomEvent on the global object. A throwing listener does not reach lpmon. */
+export function emit(callback, detail) {
+  let d = null;
+  try { d = JSON.parse(detail); } catch (_) { /* lpmon writes valid JSON */ }
+  try { if (typeof callback === 'function') callback(d); } catch (_) { /* the page's bug */ }
+  try { g.dispatchEvent(new CustomEvent('lpmon', { detail: d })); } catch (_) { /* no events here */ }
+}
+
+/** Calls `on(1)` when the page is hidden (pagehide, or the document turning hidden) and `on(2)`
+ * when the browser comes back online. The listeners stay for the page's life. */
+export function watch(on) {
+  const doc = g.document;
+  const hidden = () => on(1);
+  try {
+    g.addEventListener('pagehide', hidden);
+    g.addEventListener('online', () => on(2));
+    doc.addEventListener('visibilitychange', () => doc.visibilityState === 'hidden' && hidden());
+  } catch (_) { /* a worker, or no document */ }
+}
+
+function locks() {
+  try {
+    const l = g.navigator.locks;
+    return l && typeof l.request === 'function' ? l : null;
+  } catch (_) {
+    return null;
+  }
+}
+
+/** Calls `f` when it is a function (the release function `lock` resolves to). */
+export function call(f) {
+  if (typeof f === 'function') f();
+}
+
+/** Web Lock `name`, exclusive. `mode`: 0 wait for it, 1 hold it for the page's life, 2 take it
+ * only if nobody holds it. Resolves to the function that releases it once granted, to false when
+ * mode 2 found it held, or to undefined when Web Locks are missing or the request failed (then
+ * only the in-page gate serializes). */
+export function lock(name, mode) {
+  const l = locks();
+  if (!l) return Promise.resolve();
+  return new Promise((granted) => {
+    try {
+      const hold = (got) => (got === null ? granted(false) : new Promise((release) => (mode === 1 ? 0 : granted(release))));
+      (mode === 2 ? l.request(name, { ifAvailable: true }, hold) : l.request(name, hold)).catch(() => granted());
+    } catch (_) {
+      granted();
+    }
+  });
+}
+
+/** The names of the Web Locks held anywhere on the site, as a JSON array; null when unknown. */
+export async function held() {
+  try {
+    return JSON.stringify((await locks().query()).held.map((h) => h.name));
+  } catch (_) {
+    return null;
+  }
+}
+
+/** What the browser tells about itself: `[userAgent, maxTouchPoints, timeZone]` as JSON. */
+export function facts() {
+  const n = g.navigator || {};
+  let tz;
+  try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (_) { /* no Intl */ }
+  const touch = n.maxTouchPoints;
+  return JSON.stringify([
+    typeof n.userAgent === 'string' ? n.userAgent : '',
+    typeof touch === 'number' && touch > 0 ? Math.floor(touch) : 0,
+    typeof tz === 'string' ? tz : null,
+  ]);
+}
+
+const pending = new WeakMap();
+
+/** A new promise, settled later by `settle`. */
+export function deferred() {
+  let settle;
+  const p = new Promise((resolve, reject) => { settle = [resolve, reject]; });
+  pending.set(p, settle);
+  return p;
+}
+
+/** Fulfils (`ok`) or rejects a promise made by `deferred`, once. */
+export function settle(p, ok, value) {
+  const s = pending.get(p);
+  pending.delete(p);
+  if (s) s[ok ? 0 : 1](value);
+}
+
+/** Calls `f` with whatever `p` settles with, fulfilled or rejected. */
+export function then(p, f) {
+  p.then(f, f);
+}

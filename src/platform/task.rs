@@ -1,0 +1,186 @@
+//! A small executor for lpmon's futures on the browser's microtask queue, and the future of a JS
+//! promise. It replaces wasm-bindgen-futures, whose general-purpose queue, promise adapters and
+//! panicking `RefCell` paths cost several KB of wasm and glue. Single-threaded like the rest of the
+//! platform: the state sits in `Cell`s that are taken and put back, so no borrow can fail.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use ::core::cell::Cell;
+use ::core::future::{poll_fn, Future};
+use ::core::pin::Pin;
+use ::core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
+use alloc::boxed::Box;
+use alloc::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+
+use super::js::{self, Promise};
+use super::PageLocal;
+
+type Job = Pin<Box<dyn Future<Output = ()>>>;
+
+enum Slot {
+    Free,
+    /// Being polled right now.
+    Running,
+    Waiting(Job),
+}
+
+/// Every spawned task, by id (a slot is reused once its task finished), and the ids to poll next.
+struct Executor {
+    slots: Cell<Vec<Slot>>,
+    ready: Cell<Vec<usize>>,
+    /// A microtask is queued to poll the ready tasks.
+    queued: Cell<bool>,
+    /// The JS function that runs [`run`] (made once).
+    runner: Cell<Option<JsValue>>,
+}
+
+static EXECUTOR: PageLocal<Executor> = PageLocal(Executor {
+    slots: Cell::new(Vec::new()),
+    ready: Cell::new(Vec::new()),
+    queued: Cell::new(false),
+    runner: Cell::new(None),
+});
+
+/// Runs `job` to completion in the background; it is first polled in a microtask.
+pub fn spawn(job: impl Future<Output = ()> + 'static) {
+    spawn_boxed(Box::pin(job));
+}
+
+fn spawn_boxed(job: Job) {
+    let exec = &EXECUTOR.0;
+    let mut slots = exec.slots.take();
+    let id = match slots.iter().position(|s| matches!(s, Slot::Free)) {
+        Some(id) => {
+            if let Some(slot) = slots.get_mut(id) {
+                *slot = Slot::Waiting(job);
+            }
+            id
+        }
+        None => {
+            slots.push(Slot::Waiting(job));
+            slots.len() - 1
+        }
+    };
+    exec.slots.set(slots);
+    wake(id);
+}
+
+/// A task's waker carries its id in the data pointer: nothing to allocate, count or free. A stale
+/// id can at worst poll a later task once for nothing, which every future allows.
+fn waker(id: usize) -> Waker {
+    fn clone(data: *const ()) -> RawWaker {
+        RawWaker::new(data, &VTABLE)
+    }
+    fn wake_id(data: *const ()) {
+        wake(data as usize);
+    }
+    fn noop(_: *const ()) {}
+    static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake_id, wake_id, noop);
+    // SAFETY: the vtable functions only read the id; none of them needs the data to point at
+    // anything, so every contract of RawWaker holds trivially.
+    unsafe { Waker::from_raw(RawWaker::new(id as *const (), &VTABLE)) }
+}
+
+fn wake(id: usize) {
+    let exec = &EXECUTOR.0;
+    let mut ready = exec.ready.take();
+    if !ready.contains(&id) {
+        ready.push(id);
+    }
+    exec.ready.set(ready);
+    if !exec.queued.replace(true) {
+        let runner = exec
+            .runner
+            .take()
+            .unwrap_or_else(|| js::callback(Box::new(|_| run())));
+        js::queue_microtask(&runner);
+        exec.runner.set(Some(runner));
+    }
+}
+
+/// Polls the ready tasks, including those woken meanwhile, in the order they were woken.
+fn run() {
+    let exec = &EXECUTOR.0;
+    exec.queued.set(false);
+    loop {
+        let batch = exec.ready.take();
+        if batch.is_empty() {
+            return;
+        }
+        for id in batch {
+            poll(id);
+        }
+    }
+}
+
+fn poll(id: usize) {
+    let exec = &EXECUTOR.0;
+    let mut slots = exec.slots.take();
+    let job = slots
+        .get_mut(id)
+        .filter(|s| matches!(s, Slot::Waiting(_)))
+        .map(|s| ::core::mem::replace(s, Slot::Running));
+    exec.slots.set(slots);
+    let Some(Slot::Waiting(mut job)) = job else {
+        return;
+    };
+    let waker = waker(id);
+    let done = job
+        .as_mut()
+        .poll(&mut Context::from_waker(&waker))
+        .is_ready();
+    let mut slots = exec.slots.take();
+    if let Some(slot) = slots.get_mut(id) {
+        *slot = if done { Slot::Free } else { Slot::Waiting(job) };
+    }
+    exec.slots.set(slots);
+}
+
+/// What a settled promise handed over, and who waits for it.
+#[derive(Default)]
+struct Outcome {
+    value: Cell<Option<JsValue>>,
+    waker: Cell<Option<Waker>>,
+}
+
+/// The value `promise` settles with (fulfilled or rejected alike: lpmon's primitives never reject).
+pub async fn settled(promise: Promise) -> JsValue {
+    let outcome = Rc::new(Outcome::default());
+    let o = outcome.clone();
+    // Called once (`then` passes it for fulfilment and rejection alike), and it lets go of the
+    // outcome then, as `Closure::once` would (which costs more code and glue).
+    let mut o = Some(o);
+    let done = js::callback(Box::new(move |v: JsValue| {
+        if let Some(o) = o.take() {
+            o.value.set(Some(v));
+            if let Some(w) = o.waker.take() {
+                w.wake();
+            }
+        }
+    }));
+    js::then(&promise, &done);
+    poll_fn(|cx| match outcome.value.take() {
+        Some(v) => Poll::Ready(v),
+        None => {
+            outcome.waker.set(Some(cx.waker().clone()));
+            Poll::Pending
+        }
+    })
+    .await
+}
+
+/// A JS promise settled by the future `f`: fulfilled with its `Ok`, rejected with its `Err`.
+pub fn promise(f: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
+    let p = js::deferred();
+    let settle = p.clone();
+    spawn(async move {
+        match f.await {
+            Ok(v) => js::settle(&settle, true, &v),
+            Err(e) => js::settle(&settle, false, &e),
+        }
+    });
+    p
+}
