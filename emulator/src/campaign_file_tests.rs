@@ -361,3 +361,28 @@ fn several_accounts_need_campaigns_to_say_which() {
         Some("2")
     );
 }
+
+#[test]
+fn the_readme_sample_parses() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    let start = readme
+        .find("```toml\n")
+        .unwrap_or_else(|| panic!("no toml sample"))
+        + 8;
+    let sample = readme.get(start..).unwrap_or_default();
+    let sample = sample
+        .get(..sample.find("```").unwrap_or(0))
+        .unwrap_or_default();
+    let loaded = toml(sample).unwrap_or_else(|e| panic!("{e}\n{sample}"));
+    assert_eq!(loaded.warnings, Vec::<String>::new());
+    let (campaign, e) = loaded
+        .catalog
+        .engagement(3_100_000_031)
+        .unwrap_or_else(|| panic!("engagement"));
+    assert_eq!(campaign.priority, 30);
+    assert_eq!(e.targeting.sdes.len(), 2);
+    assert_eq!(e.shown_when, [AgentState::Online, AgentState::Busy]);
+    assert!(matches!(e.availability, Availability::Schedule(_)));
+}

@@ -20,7 +20,14 @@ use crate::campaign_file::{self, Loaded};
 /// Control endpoints on the api listener: /__emulator/{stats, requests, sessions, reset, clock,
 /// faults, campaigns, availability, conversations, trace, funnel}.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "lpmon-emulator", version, about, long_about)]
+// A flag given twice takes the last value, so `npm start -- --site-port 9000` overrides the default.
+#[command(
+    name = "lpmon-emulator",
+    version,
+    about,
+    long_about,
+    args_override_self = true
+)]
 pub struct Cli {
     /// Address both listeners bind to; keep it on loopback.
     #[arg(long, default_value = "127.0.0.1")]
