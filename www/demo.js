@@ -55,6 +55,10 @@
       $('why').textContent = entry.summary;
       var rules = $('rules');
       while (rules.firstChild) rules.removeChild(rules.firstChild);
+      if (!entry.candidates.length) {
+        rules.appendChild(document.createElement('li')).textContent = entry.outcome === 'conversation'
+          ? 'not evaluated: an open conversation takes the place of any engagement' : 'not evaluated';
+      }
       entry.candidates.slice().sort(function (a, b) { return b.priority - a.priority; }).forEach(function (c) {
         var li = document.createElement('li');
         li.className = c.chosen ? 'chosen' : c.eligible ? 'eligible' : 'refused';

@@ -101,6 +101,11 @@ impl Conversations {
             .count() as u64
     }
 
+    /// How many conversations are open now.
+    pub fn open_count(&self) -> usize {
+        self.all.iter().filter(|c| c.closed.is_none()).count()
+    }
+
     pub fn describe(&self) -> Vec<Value> {
         self.all
             .iter()

@@ -145,7 +145,7 @@ impl Inner {
             "visitors": self.store.visitor_count(),
             "maxSessionsPerVisitor": self.store.max_sessions_per_visitor(),
             "sessionsCapped": self.capper.refused,
-            "conversationsOpen": self.conversations.describe().iter().filter(|c| c["closed"].is_null()).count(),
+            "conversationsOpen": self.conversations.open_count(),
         })
     }
 }

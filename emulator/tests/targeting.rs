@@ -300,6 +300,7 @@ async fn accepting_opens_a_conversation_that_later_answers_carry() {
     let conversation_id = entry["conversationId"].as_str().unwrap().to_owned();
     assert_eq!(conversation_id.len(), 36);
 
+    assert_eq!(stats(&api).await["conversationsOpen"], 1);
     let listed = get(&api, "/__emulator/conversations").await.json;
     assert_eq!(
         listed[0]["conversationId"],
@@ -324,6 +325,7 @@ async fn accepting_opens_a_conversation_that_later_answers_carry() {
     )
     .await;
     assert_eq!(closed.json["closed"], 1);
+    assert_eq!(stats(&api).await["conversationsOpen"], 0);
     assert_eq!(
         offered(&engage(&api, &pair(&later), "{}").await)["status"],
         "expose"
