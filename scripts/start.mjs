@@ -8,7 +8,12 @@ if ((await run('node', [join(root, 'scripts', 'setup.mjs'), '--build-tools'])) !
 if ((await run('node', [join(root, 'scripts', 'build.mjs')])) !== 0) fail('build failed');
 if ((await run('cargo', ['build', '-p', 'lpmon-emulator'])) !== 0) fail('the emulator did not build');
 
-const args = ['--root', root, '--site-port', '8030', '--api-port', '8031', ...process.argv.slice(2)];
+const extra = process.argv.slice(2);
+// The example campaign file tells the demo's targeting story; pass --campaigns FILE for your own,
+// or --account/--app-installation-id for the single built-in engagement.
+const ownSetup = extra.some((a) => /^--(campaigns|account|app-installation-id)(=|$)/.test(a));
+const campaigns = ownSetup ? [] : ['--campaigns', join(root, 'emulator', 'campaigns.example.toml')];
+const args = ['--root', root, '--site-port', '8030', '--api-port', '8031', ...campaigns, ...extra];
 const child = spawn(join(root, 'target', 'debug', 'lpmon-emulator'), args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
 let announced = false;
 child.stdout.on('data', (d) => {
@@ -20,6 +25,7 @@ child.stdout.on('data', (d) => {
     console.log(`\nlpmon demo:      ${site}/`);
     console.log(`ES module usage: ${site}/examples/esm.html`);
     console.log(`emulator API:    ${api}  (control: ${api}/__emulator/stats)`);
+    if (campaigns.length) console.log(`campaigns:       ${campaigns[1]}  (funnel: ${api}/__emulator/funnel)`);
     console.log('Ctrl-C to stop.');
   } catch {
     process.stdout.write(d);

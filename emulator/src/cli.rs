@@ -4,12 +4,30 @@ use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
 
+use crate::campaign_file::{self, Loaded};
+
 /// Local emulator of the LivePerson Monitoring API (and CSDS) for lpmon's demo site and tests.
 ///
 /// Serves the demo site on one port and the API on another, so that browsers see two origins and
 /// enforce CORS. Prints one JSON line with both URLs on stdout once both listen; logs go to stderr.
+///
+/// What engagement answers offer comes from a campaign file (--campaigns): accounts, campaigns,
+/// engagements and their targeting rules (entry points, SDE conditions, identity, agent
+/// availability), capping. Without one, the --account/--app-installation-id pair is accepted and
+/// one built-in engagement is offered to everyone. The README describes the file format;
+/// emulator/campaigns.example.toml is a commented example.
+///
+/// Control endpoints on the api listener: /__emulator/{stats, requests, sessions, reset, clock,
+/// faults, campaigns, availability, conversations, trace, funnel}.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "lpmon-emulator", version, about, long_about)]
+// A flag given twice takes the last value, so `npm start -- --site-port 9000` overrides the default.
+#[command(
+    name = "lpmon-emulator",
+    version,
+    about,
+    long_about,
+    args_override_self = true
+)]
 pub struct Cli {
     /// Address both listeners bind to; keep it on loopback.
     #[arg(long, default_value = "127.0.0.1")]
@@ -27,12 +45,27 @@ pub struct Cli {
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
 
-    /// The account id the API accepts (any other answers 404).
-    #[arg(long, default_value = "12345678")]
+    /// Campaign file (TOML, or JSON when the name ends in .json): accounts, app installations,
+    /// campaigns, engagements, targeting, availability, capping. Checked at start; a bad file
+    /// stops the emulator with a message naming the place.
+    #[arg(long, value_name = "FILE", value_parser = parse_campaign_file)]
+    pub campaigns: Option<CampaignFile>,
+
+    /// Check the --campaigns file, print what it defines, and exit (nothing is served).
+    #[arg(long, requires = "campaigns")]
+    pub check: bool,
+
+    /// The account id the API accepts when no campaign file is given (any other answers 404).
+    #[arg(long, default_value = "12345678", conflicts_with = "campaigns")]
     pub account: String,
 
-    /// The app installation id (app key) the API accepts (any other answers 404/18).
-    #[arg(long, default_value = "8de29e3d-25b1-4d08-b713-8331ab222bfa")]
+    /// The app installation id (app key) the API accepts when no campaign file is given (any
+    /// other answers 404/18).
+    #[arg(
+        long,
+        default_value = "8de29e3d-25b1-4d08-b713-8331ab222bfa",
+        conflicts_with = "campaigns"
+    )]
     pub app_installation_id: String,
 
     /// What a call carrying an unknown or expired vid/sid gets.
@@ -51,6 +84,30 @@ pub struct Cli {
     #[arg(long)]
     pub no_engagement: bool,
 
+    /// An impAccept opens a conversation for the visitor: later engagement answers carry it
+    /// with status "conversation" (also `conversation_on_accept = true` in the file).
+    #[arg(long)]
+    pub conversation_on_accept: bool,
+
+    /// Most sessions one visitor may open within the cap window; more answer 5xx. 0 = no limit
+    /// (overrides the file's `[capping] sessions_per_visitor`).
+    #[arg(long, value_name = "N")]
+    pub cap_sessions_per_visitor: Option<u32>,
+
+    /// Most sessions one account may open within the cap window (new visitors included); more
+    /// answer 5xx. 0 = no limit (overrides the file's `[capping] sessions_per_account`).
+    #[arg(long, value_name = "N")]
+    pub cap_sessions_per_account: Option<u32>,
+
+    /// Length of the capping window in minutes, on the emulator clock [default: 60, or the
+    /// file's `[capping] window_minutes`].
+    #[arg(long, value_name = "MINUTES", value_parser = clap::value_parser!(u64).range(1..))]
+    pub cap_window_minutes: Option<u64>,
+
+    /// HTTP status of a capped call [default: 503, or the file's `[capping] status`].
+    #[arg(long, value_name = "STATUS", value_parser = clap::value_parser!(u16).range(500..=599))]
+    pub cap_status: Option<u16>,
+
     /// Log filter for stderr, in tracing's EnvFilter syntax (e.g. `info`, `debug`, `warn`).
     #[arg(long, default_value = "info")]
     pub log: String,
@@ -63,4 +120,17 @@ pub enum Stale {
     NewSession,
     /// Answer 404 with internal code 37 (unknown visitor) or 39 (unknown session).
     NotFound,
+}
+
+/// A campaign file, read and checked when the flags are parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CampaignFile {
+    pub path: PathBuf,
+    pub loaded: Loaded,
+}
+
+fn parse_campaign_file(text: &str) -> Result<CampaignFile, String> {
+    let path = PathBuf::from(text);
+    let loaded = campaign_file::load(&path)?;
+    Ok(CampaignFile { path, loaded })
 }

@@ -11,8 +11,12 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::answer;
+use crate::availability::Overrides;
+use crate::catalog::AgentState;
+use crate::conversations::Opened;
 use crate::faults::Fault;
 use crate::state::AppState;
+use crate::{campaign_view, funnel};
 
 /// The control routes, to be merged into the api router.
 pub fn router() -> Router<AppState> {
@@ -28,6 +32,18 @@ pub fn router() -> Router<AppState> {
         )
         // Browsers on the site origin cannot send DELETE (the CORS answer does not allow it).
         .route("/__emulator/faults/clear", post(clear_faults))
+        .route("/__emulator/campaigns", get(campaigns))
+        .route(
+            "/__emulator/availability",
+            get(list_availability).post(set_availability),
+        )
+        .route(
+            "/__emulator/conversations",
+            get(list_conversations).post(open_conversation),
+        )
+        .route("/__emulator/conversations/close", post(close_conversations))
+        .route("/__emulator/trace", get(trace))
+        .route("/__emulator/funnel", get(funnel))
 }
 
 fn ok(body: &Value) -> Response {
@@ -123,4 +139,167 @@ async fn add_faults(State(app): State<AppState>, body: Bytes) -> Response {
 async fn clear_faults(State(app): State<AppState>) -> Response {
     app.lock().faults.clear();
     ok(&json!({ "queued": 0 }))
+}
+
+async fn campaigns(State(app): State<AppState>) -> Response {
+    let settings = app.settings();
+    ok(&campaign_view::describe(settings))
+}
+
+async fn list_availability(State(app): State<AppState>) -> Response {
+    let inner = app.lock();
+    ok(&Value::Array(campaign_view::availability(
+        &app.settings().catalog,
+        &inner.availability,
+        inner.now_ms(),
+    )))
+}
+
+/// `{"engagementId": 1, "state": "offline"}` or `{"skill": "Sales", "state": "busy"}`;
+/// `"state": null` returns to what the file says.
+async fn set_availability(State(app): State<AppState>, body: Bytes) -> Response {
+    let value = match parse_json(&body) {
+        Ok(value) => value,
+        Err(message) => return bad_request(message),
+    };
+    let state = match value.get("state") {
+        Some(Value::Null) => None,
+        Some(Value::String(text)) => match AgentState::parse(text) {
+            Some(state) => Some(state),
+            None => return bad_request("state must be \"online\", \"busy\", \"offline\" or null"),
+        },
+        _ => return bad_request("state must be \"online\", \"busy\", \"offline\" or null"),
+    };
+    let engagement_id = value.get("engagementId").and_then(Value::as_u64);
+    let skill = value.get("skill").and_then(Value::as_str);
+    if engagement_id.is_none() && skill.is_none() {
+        return bad_request("name an engagementId (a number) or a skill (a string)");
+    }
+    let catalog = &app.settings().catalog;
+    let targets = Overrides::targets(catalog, engagement_id, skill);
+    if targets.is_empty() {
+        return answer::json(
+            StatusCode::NOT_FOUND,
+            &json!({ "message": "no engagement of the campaign file has that id or skill" }),
+        );
+    }
+    let mut inner = app.lock();
+    for id in &targets {
+        inner.availability.set(*id, state);
+    }
+    let now = inner.now_ms();
+    ok(&Value::Array(campaign_view::availability(
+        catalog,
+        &inner.availability,
+        now,
+    )))
+}
+
+async fn list_conversations(State(app): State<AppState>) -> Response {
+    ok(&Value::Array(app.lock().conversations.describe()))
+}
+
+/// `{"vid": "…", "engagementId": 1}` opens a conversation for a visitor the emulator knows. The
+/// engagement defaults to the one last offered to the visitor.
+async fn open_conversation(State(app): State<AppState>, body: Bytes) -> Response {
+    let value = match parse_json(&body) {
+        Ok(value) => value,
+        Err(message) => return bad_request(message),
+    };
+    let Some(vid) = value.get("vid").and_then(Value::as_str) else {
+        return bad_request("vid (the visitor id, a string) is required");
+    };
+    let catalog = &app.settings().catalog;
+    let mut inner = app.lock();
+    let now = inner.now_ms();
+    let last_offered = inner
+        .store
+        .sessions()
+        .filter(|s| s.visitor_id == vid)
+        .flat_map(|s| s.engagements.iter())
+        .max_by_key(|e| e.time)
+        .map(|e| e.engagement_id);
+    let known_visitor = inner.store.sessions().any(|s| s.visitor_id == vid);
+    if !known_visitor {
+        return answer::json(
+            StatusCode::NOT_FOUND,
+            &json!({ "message": "the emulator has no session for that vid" }),
+        );
+    }
+    let wanted = match value.get("engagementId") {
+        None | Some(Value::Null) => {
+            last_offered.or_else(|| catalog.engagements().next().map(|(_, e)| e.id))
+        }
+        Some(v) => match v.as_u64() {
+            Some(id) => Some(id),
+            None => return bad_request("engagementId must be a number"),
+        },
+    };
+    let Some((campaign, engagement)) = wanted.and_then(|id| catalog.engagement(id)) else {
+        return answer::json(
+            StatusCode::NOT_FOUND,
+            &json!({ "message": "no engagement of the campaign file has that id" }),
+        );
+    };
+    let (conversation, opened) =
+        inner
+            .conversations
+            .open(vid, campaign.id, engagement.id, None, Opened::Control, now);
+    let status = if opened {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    answer::json(
+        status,
+        &serde_json::to_value(conversation).unwrap_or(Value::Null),
+    )
+}
+
+/// `{"vid": "…"}` or `{"conversationId": "…"}` closes the open conversation(s) it names.
+async fn close_conversations(State(app): State<AppState>, body: Bytes) -> Response {
+    let value = match parse_json(&body) {
+        Ok(value) => value,
+        Err(message) => return bad_request(message),
+    };
+    let vid = value.get("vid").and_then(Value::as_str);
+    let id = value.get("conversationId").and_then(Value::as_str);
+    if vid.is_none() && id.is_none() {
+        return bad_request("name a vid or a conversationId (strings)");
+    }
+    let mut inner = app.lock();
+    let now = inner.now_ms();
+    let closed = inner.conversations.close(vid, id, now);
+    ok(&json!({ "closed": closed.len() }))
+}
+
+#[derive(Debug, Deserialize)]
+struct TraceQuery {
+    vid: Option<String>,
+    sid: Option<String>,
+    limit: Option<usize>,
+}
+
+async fn trace(
+    State(app): State<AppState>,
+    query: Result<Query<TraceQuery>, QueryRejection>,
+) -> Response {
+    let Ok(Query(query)) = query else {
+        return bad_request("limit must be a whole number");
+    };
+    let limit = query.limit.unwrap_or(50);
+    ok(&Value::Array(app.lock().trace.query(
+        query.vid.as_deref(),
+        query.sid.as_deref(),
+        limit,
+    )))
+}
+
+async fn funnel(State(app): State<AppState>) -> Response {
+    let inner = app.lock();
+    ok(&funnel::describe(
+        &app.settings().catalog,
+        &inner.store,
+        &inner.conversations,
+    ))
 }

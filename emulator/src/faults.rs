@@ -300,7 +300,11 @@ fn error_answer(
     let mut vid = None;
     let text = fill_placeholders(app, &template, &mut vid);
     if vid_field && vid.is_none() {
-        vid = Some(app.lock().store.remember_new_visitor());
+        vid = Some(
+            app.lock()
+                .store
+                .remember_new_visitor(&app.settings().account),
+        );
     }
     // Version 1.1 of the API reports a still-loading account as 202/38 rather than 500/20.
     if version == Some("1.1")
@@ -322,7 +326,11 @@ fn error_answer(
 fn fill_placeholders(app: &AppState, template: &str, vid: &mut Option<String>) -> String {
     let mut text = template.replace("{account}", &app.settings().account);
     if text.contains("{vid}") {
-        let fresh = vid.get_or_insert_with(|| app.lock().store.remember_new_visitor());
+        let fresh = vid.get_or_insert_with(|| {
+            app.lock()
+                .store
+                .remember_new_visitor(&app.settings().account)
+        });
         text = text.replace("{vid}", fresh);
     }
     text

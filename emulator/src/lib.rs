@@ -7,28 +7,39 @@
 //!
 //! In scope: the Monitoring API `engagement` and `report` calls, monitor sessions and their expiry,
 //! request validation and error codes, CSDS look-ups, canned faults, and a request journal for
-//! tests. Out of scope for now: targeting rules (one fixed engagement is offered), Visit
-//! Information, Engagement Activity and capping (only counted).
+//! tests; campaigns from a campaign file with targeting by entry point, SDE, identity and agent
+//! availability, open conversations, capping of session creation, a decision trace and the
+//! reporting funnel. Out of scope for now: Visit Information and Engagement Activity.
 
 pub mod access_log;
 pub mod answer;
+pub mod availability;
 pub mod call_body;
+pub mod campaign_file;
+pub mod campaign_view;
+pub mod capping;
+pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod control;
+pub mod conversations;
 pub mod cors;
 pub mod csds;
 pub mod endpoint;
 pub mod faults;
+pub mod funnel;
 pub mod ids;
 pub mod journal;
 pub mod monitoring;
+pub mod rules;
 pub mod sde;
+pub mod sde_merge;
 pub mod server;
 pub mod sessions;
 pub mod site;
 pub mod state;
 pub mod targeting;
+pub mod trace;
 
 pub use cli::{Cli, Stale};
 pub use server::Bound;

@@ -4,12 +4,25 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use lpmon_emulator::{Bound, Cli};
+use lpmon_emulator::{campaign_view, Bound, Cli};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+
+    if cli.check {
+        // `requires` guarantees a file; clap has already read and checked it.
+        if let Some(file) = &cli.campaigns {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{}: ok", file.path.display());
+            let _ = write!(out, "{}", campaign_view::summary(&file.loaded.catalog));
+            for warning in &file.loaded.warnings {
+                let _ = writeln!(out, "warning: {warning}");
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
 
     let filter = match EnvFilter::try_new(&cli.log) {
         Ok(filter) => filter,
@@ -24,6 +37,10 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
+
+    for warning in cli.campaigns.iter().flat_map(|f| &f.loaded.warnings) {
+        tracing::warn!("campaign file: {warning}");
+    }
 
     let bound = match Bound::bind(&cli).await {
         Ok(bound) => bound,

@@ -8,11 +8,13 @@ use serde_json::{json, Value};
 
 use crate::answer::{self, ApiError};
 use crate::call_body::{self, Call, CallBody};
+use crate::conversations::Opened;
 use crate::endpoint::{query_pairs, query_param};
 use crate::ids;
+use crate::rules::{self, Visit};
 use crate::sessions::{Exposure, Impression, Resolution, SdeEvent, Session};
 use crate::state::{AppState, Inner, Settings};
-use crate::targeting;
+use crate::targeting::{self, Outcome, TraceInput};
 
 /// The API versions the server accepts.
 const VERSIONS: &[&str] = &["1.0", "1.1"];
@@ -71,7 +73,7 @@ fn check_target(
     if !version.is_some_and(|v| VERSIONS.contains(&v)) {
         return Err(ApiError::bad_version(version));
     }
-    if account != settings.account || installation != settings.app_installation_id {
+    if !settings.catalog.accepts(account, installation) {
         return Err(ApiError::unknown_app());
     }
     Ok(Target {
@@ -97,13 +99,22 @@ fn check_report_method(method: &Method, headers: &HeaderMap) -> Result<(), ApiEr
     }
 }
 
-/// Opens the session a resolution calls for; returns (vid, sid, created).
-fn settle(inner: &mut Inner, resolution: Resolution, now: u64) -> (String, String, bool) {
+/// Opens the session a resolution calls for, unless capping refuses; returns (vid, sid, created).
+fn settle(
+    inner: &mut Inner,
+    settings: &Settings,
+    account: &str,
+    resolution: Resolution,
+    now: u64,
+) -> Result<(String, String, bool), ApiError> {
     match resolution {
-        Resolution::Existing { vid, sid } => (vid, sid, false),
+        Resolution::Existing { vid, sid } => Ok((vid, sid, false)),
         Resolution::Create { vid } => {
-            let (vid, sid) = inner.store.open(vid, now);
-            (vid, sid, true)
+            let limits = &settings.capping;
+            inner.capper.check(limits, account, vid.as_deref(), now)?;
+            let (vid, sid) = inner.store.open(account, vid, now);
+            inner.capper.record(limits, account, &vid, now);
+            Ok((vid, sid, true))
         }
     }
 }
@@ -174,13 +185,14 @@ fn engage(
     let inner = &mut *guard;
     let now = inner.now_ms();
     let resolution = inner.store.resolve(
+        account,
         target.vid.as_deref(),
         target.sid.as_deref(),
         now,
         settings.lifetimes,
         settings.stale,
     )?;
-    let (vid, sid, created) = settle(inner, resolution, now);
+    let (vid, sid, created) = settle(inner, settings, account, resolution, now)?;
     let session = inner
         .store
         .get_mut(&vid, &sid)
@@ -188,21 +200,72 @@ fn engage(
 
     let page_id = body.page_id.clone().unwrap_or_else(ids::new_page_id);
     let stored = absorb(session, &body, &page_id, now, "engagement");
-    let details: Vec<Value> = targeting::choose(settings.offer_engagement, session, &body)
-        .into_iter()
-        .map(|offer| {
-            let context_id = ids::new_token();
-            session.engagements.push(Exposure {
-                context_id: context_id.clone(),
-                campaign_id: offer.campaign_id,
-                engagement_id: offer.engagement_id,
-                time: now,
-                page_id: page_id.clone(),
-            });
-            serde_json::to_value(offer.expose(context_id)).unwrap_or(Value::Null)
-        })
-        .collect();
     inner.stats.sdes_accepted += stored;
+
+    // Rules read the page's entry points (this call's, or those the page was seen with) and
+    // the session's SDEs merged with this call's, which `absorb` has just stored.
+    let entry_points = if body.entry_points.is_empty() {
+        session.page_entry_points(&page_id).to_vec()
+    } else {
+        body.entry_points.clone()
+    };
+    let sdes = session.merged_sdes();
+    let visit = Visit {
+        account,
+        entry_points: &entry_points,
+        sdes: &sdes,
+        authenticated: rules::is_authenticated(&session.identities, session.consumer_id.as_deref()),
+        now_ms: now,
+    };
+    let catalog = &*settings.catalog;
+    let open = inner.conversations.open_for(&vid);
+    let decision = (settings.offer_engagement && open.is_none())
+        .then(|| rules::decide(catalog, &inner.availability, &visit));
+    let mut details: Vec<Value> = Vec::new();
+    let mut context_id = None;
+    let outcome = match (settings.offer_engagement, open) {
+        (false, _) => Outcome::Off,
+        (true, Some(conversation)) => {
+            let engagement = catalog
+                .engagement(conversation.engagement_id)
+                .map(|(_, e)| e);
+            details.push(targeting::conversation(conversation, engagement));
+            Outcome::Conversation
+        }
+        (true, None) => match decision.as_ref().and_then(|d| d.chosen()) {
+            Some(chosen) => {
+                let id = ids::new_token();
+                session.engagements.push(Exposure {
+                    context_id: id.clone(),
+                    campaign_id: chosen.campaign.id,
+                    engagement_id: chosen.engagement.id,
+                    time: now,
+                    page_id: page_id.clone(),
+                });
+                details.push(targeting::expose(
+                    chosen.campaign,
+                    chosen.engagement,
+                    id.clone(),
+                ));
+                context_id = Some(id);
+                Outcome::Expose
+            }
+            None => Outcome::Nothing,
+        },
+    };
+    let mut entry = targeting::trace_entry(&TraceInput {
+        visit: &visit,
+        decision: decision.as_ref(),
+        outcome,
+        conversation: open,
+        context_id: context_id.as_deref(),
+    });
+    entry.insert("time".to_owned(), now.into());
+    entry.insert("visitorId".to_owned(), vid.clone().into());
+    entry.insert("sessionId".to_owned(), sid.clone().into());
+    entry.insert("pageId".to_owned(), page_id.clone().into());
+    entry.insert("created".to_owned(), created.into());
+    inner.trace.push(entry);
 
     let mut answer = json!({ "sessionId": sid, "visitorId": vid, "pageId": page_id });
     if let (false, Some(map)) = (details.is_empty(), answer.as_object_mut()) {
@@ -231,6 +294,7 @@ fn accept_report(
     let inner = &mut *guard;
     let now = inner.now_ms();
     let resolution = inner.store.resolve(
+        account,
         target.vid.as_deref(),
         target.sid.as_deref(),
         now,
@@ -260,7 +324,7 @@ fn accept_report(
         }
     }
 
-    let (vid, sid, created) = settle(inner, resolution, now);
+    let (vid, sid, created) = settle(inner, settings, account, resolution, now)?;
     let session = inner
         .store
         .get_mut(&vid, &sid)
@@ -281,6 +345,23 @@ fn accept_report(
             page_id: page_id.clone(),
         });
         impressions += 1;
+        // Accepting an engagement starts a conversation when the emulator is told so.
+        if settings.conversation_on_accept && impression.kind == "impAccept" {
+            let accepted = impression
+                .context_ids()
+                .iter()
+                .find_map(|id| session.exposure(id).cloned());
+            if let Some(exposure) = accepted {
+                inner.conversations.open(
+                    &vid,
+                    exposure.campaign_id,
+                    exposure.engagement_id,
+                    Some(exposure.context_id),
+                    Opened::ImpAccept,
+                    now,
+                );
+            }
+        }
     }
     inner.stats.reports_accepted += 1;
     inner.stats.sdes_accepted += stored;

@@ -215,6 +215,35 @@ fn schema(kind: &str) -> Option<(&'static [Field], bool)> {
     Some(found)
 }
 
+/// Whether `kind` is an SDE type (not an impression event) the API knows.
+pub fn is_attribute_type(kind: &str) -> bool {
+    schema(kind).is_some_and(|(_, impression)| !impression)
+}
+
+/// Whether a field path below an SDE of type `kind` names a documented field. Arrays are
+/// stepped through, so `products.product.price` is known for `cart`. Campaign files use this
+/// to warn about likely typos; undocumented fields are still allowed.
+pub fn knows_path(kind: &str, path: &[String]) -> bool {
+    let Some((mut fields, _)) = schema(kind) else {
+        return false;
+    };
+    let mut parts = path.iter().peekable();
+    while let Some(part) = parts.next() {
+        let Some(field) = fields.iter().find(|f| f.name == part) else {
+            return false;
+        };
+        let mut shape = field.shape;
+        while let Shape::Arr(inner) = shape {
+            shape = *inner;
+        }
+        match shape {
+            Shape::Obj(inner) => fields = inner,
+            _ => return parts.peek().is_none(),
+        }
+    }
+    true
+}
+
 /// One accepted SDE or impression event, as the client sent it.
 #[derive(Debug, Clone)]
 pub struct Sde {

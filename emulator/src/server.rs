@@ -82,14 +82,16 @@ impl Bound {
         let api = listen(&cli.host, cli.api_port, "api").await?;
         let site_addr = site.local_addr()?;
         let api_addr = api.local_addr()?;
-        let state = AppState::new(Settings::from_cli(cli, api_addr.to_string()));
+        let settings = Settings::from_cli(cli, api_addr.to_string());
+        // Pages are filled with the first account of the campaign file (or the flags).
         let site_settings = SiteSettings {
             root: cli.root.clone(),
             api_origin: format!("http://{api_addr}"),
             api_host: api_addr.to_string(),
-            account: cli.account.clone(),
-            app_installation_id: cli.app_installation_id.clone(),
+            account: settings.account.clone(),
+            app_installation_id: settings.app_installation_id.clone(),
         };
+        let state = AppState::new(settings);
         Ok(Self {
             site,
             api,

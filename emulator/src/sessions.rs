@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::answer::ApiError;
 use crate::cli::Stale;
 use crate::ids;
+use crate::sde_merge::MergedSdes;
 
 /// How long sessions live, on the emulator clock.
 #[derive(Debug, Clone, Copy)]
@@ -135,11 +136,30 @@ impl Session {
     pub fn knows_context(&self, context_id: &str) -> bool {
         self.engagements.iter().any(|e| e.context_id == context_id)
     }
+
+    /// The exposure an engagement answer of this session made under the context id.
+    pub fn exposure(&self, context_id: &str) -> Option<&Exposure> {
+        self.engagements.iter().find(|e| e.context_id == context_id)
+    }
+
+    /// The SDEs received so far, merged per type (replace or append).
+    pub fn merged_sdes(&self) -> MergedSdes {
+        MergedSdes::from_events(self.events.iter().map(|e| (e.kind.as_str(), &e.body)))
+    }
+
+    /// The entry points a page was seen with.
+    pub fn page_entry_points(&self, page_id: &str) -> &[String] {
+        self.pages
+            .iter()
+            .find(|p| p.page_id == page_id)
+            .map_or(&[], |p| p.entry_points.as_slice())
+    }
 }
 
-/// A visitor (vid) and its sessions.
+/// A visitor (vid) of an account, and its sessions.
 #[derive(Debug, Clone)]
 struct Visitor {
+    account: String,
     sessions_created: u64,
     sessions: HashMap<String, Session>,
 }
@@ -161,9 +181,11 @@ pub struct Store {
 }
 
 impl Store {
-    /// Decides what a call with this vid/sid gets, without changing anything.
+    /// Decides what a call with this vid/sid gets, without changing anything. A vid of another
+    /// account counts as unknown.
     pub fn resolve(
         &self,
+        account: &str,
         vid: Option<&str>,
         sid: Option<&str>,
         now: u64,
@@ -184,14 +206,14 @@ impl Store {
             (None, None) => Ok(Resolution::Create { vid: None }),
             // A sid means nothing without its vid.
             (None, Some(_)) => unknown_visitor(),
-            (Some(v), None) => match self.visitors.contains_key(v) {
+            (Some(v), None) => match self.visitor(account, v).is_some() {
                 true => Ok(Resolution::Create {
                     vid: Some(v.to_owned()),
                 }),
                 false => unknown_visitor(),
             },
             (Some(v), Some(s)) => {
-                let Some(visitor) = self.visitors.get(v) else {
+                let Some(visitor) = self.visitor(account, v) else {
                     return unknown_visitor();
                 };
                 match visitor.sessions.get(s) {
@@ -211,11 +233,16 @@ impl Store {
         }
     }
 
+    fn visitor(&self, account: &str, vid: &str) -> Option<&Visitor> {
+        self.visitors.get(vid).filter(|v| v.account == account)
+    }
+
     /// Opens a session for a known visitor or, given `None`, for a new one. Returns (vid, sid).
-    pub fn open(&mut self, vid: Option<String>, now: u64) -> (String, String) {
+    pub fn open(&mut self, account: &str, vid: Option<String>, now: u64) -> (String, String) {
         let vid = vid.unwrap_or_else(ids::new_token);
         let sid = ids::new_token();
         let visitor = self.visitors.entry(vid.clone()).or_insert_with(|| Visitor {
+            account: account.to_owned(),
             sessions_created: 0,
             sessions: HashMap::new(),
         });
@@ -229,11 +256,12 @@ impl Store {
 
     /// Makes up a visitor id and remembers it as valid (the "Loading account" answer names one
     /// that the client's retry then sends).
-    pub fn remember_new_visitor(&mut self) -> String {
+    pub fn remember_new_visitor(&mut self, account: &str) -> String {
         let vid = ids::new_token();
         self.visitors.insert(
             vid.clone(),
             Visitor {
+                account: account.to_owned(),
                 sessions_created: 0,
                 sessions: HashMap::new(),
             },
@@ -247,6 +275,11 @@ impl Store {
 
     pub fn get(&self, vid: &str, sid: &str) -> Option<&Session> {
         self.visitors.get(vid)?.sessions.get(sid)
+    }
+
+    /// Every session, in no particular order.
+    pub fn sessions(&self) -> impl Iterator<Item = &Session> {
+        self.visitors.values().flat_map(|v| v.sessions.values())
     }
 
     /// Sessions opened since the last reset.
@@ -284,6 +317,7 @@ impl Store {
                         Value::Bool(!session.is_live(now, life)),
                     );
                     map.insert("visitorSessionsCreated".to_owned(), per_visitor.into());
+                    map.insert("sdes".to_owned(), session.merged_sdes().to_json());
                 }
                 value
             })
@@ -304,12 +338,12 @@ mod tests {
     fn new_pair_then_existing() {
         let mut store = Store::default();
         assert_eq!(
-            store.resolve(None, None, 0, LIFE, Stale::NewSession),
+            store.resolve("a", None, None, 0, LIFE, Stale::NewSession),
             Ok(Resolution::Create { vid: None })
         );
-        let (vid, sid) = store.open(None, 0);
+        let (vid, sid) = store.open("a", None, 0);
         assert_eq!(
-            store.resolve(Some(&vid), Some(&sid), 1000, LIFE, Stale::NotFound),
+            store.resolve("a", Some(&vid), Some(&sid), 1000, LIFE, Stale::NotFound),
             Ok(Resolution::Existing {
                 vid: vid.clone(),
                 sid: sid.clone()
@@ -318,11 +352,11 @@ mod tests {
         // Idle for longer than the limit.
         let late = 1000 + LIFE.idle_ms + 1;
         assert_eq!(
-            store.resolve(Some(&vid), Some(&sid), late, LIFE, Stale::NotFound),
+            store.resolve("a", Some(&vid), Some(&sid), late, LIFE, Stale::NotFound),
             Err(ApiError::unknown_session())
         );
         assert_eq!(
-            store.resolve(Some(&vid), Some(&sid), late, LIFE, Stale::NewSession),
+            store.resolve("a", Some(&vid), Some(&sid), late, LIFE, Stale::NewSession),
             Ok(Resolution::Create { vid: Some(vid) })
         );
     }
@@ -330,18 +364,18 @@ mod tests {
     #[test]
     fn malformed_and_unknown_ids() {
         let store = Store::default();
-        let bad = store.resolve(Some("a b"), None, 0, LIFE, Stale::NewSession);
+        let bad = store.resolve("a", Some("a b"), None, 0, LIFE, Stale::NewSession);
         assert_eq!(bad, Err(ApiError::unknown_visitor()));
-        let bad = store.resolve(Some("abc"), Some("x/y"), 0, LIFE, Stale::NewSession);
+        let bad = store.resolve("a", Some("abc"), Some("x/y"), 0, LIFE, Stale::NewSession);
         assert_eq!(bad, Err(ApiError::unknown_session()));
-        let unknown = store.resolve(Some("abc"), Some("def"), 0, LIFE, Stale::NotFound);
+        let unknown = store.resolve("a", Some("abc"), Some("def"), 0, LIFE, Stale::NotFound);
         assert_eq!(unknown, Err(ApiError::unknown_visitor()));
     }
 
     #[test]
     fn max_age_expires_an_active_session() {
         let mut store = Store::default();
-        let (vid, sid) = store.open(None, 0);
+        let (vid, sid) = store.open("a", None, 0);
         let mut t = 0;
         while t < LIFE.max_ms {
             t += LIFE.idle_ms / 2;
@@ -349,7 +383,7 @@ mod tests {
                 s.last_activity = t;
             }
         }
-        let late = store.resolve(Some(&vid), Some(&sid), t + 1, LIFE, Stale::NotFound);
+        let late = store.resolve("a", Some(&vid), Some(&sid), t + 1, LIFE, Stale::NotFound);
         assert_eq!(late, Err(ApiError::unknown_session()));
         assert_eq!(store.max_sessions_per_visitor(), 1);
     }

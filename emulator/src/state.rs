@@ -1,22 +1,36 @@
 //! Shared state of the api listener: settings, the clock, sessions, counters, journal, faults.
 
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use crate::availability::Overrides;
+use crate::capping::{Capper, CappingFlags, Limits};
+use crate::catalog::{self, Catalog};
 use crate::cli::{Cli, Stale};
 use crate::clock::Clock;
+use crate::conversations::Conversations;
 use crate::endpoint::Endpoint;
 use crate::faults::FaultQueue;
 use crate::journal::Journal;
 use crate::sessions::{Lifetimes, Store};
+use crate::trace::Trace;
 
 /// What the api listener was started with.
 #[derive(Debug, Clone)]
 pub struct Settings {
+    /// The first account of the catalog and its first app installation: what demo pages use.
     pub account: String,
     pub app_installation_id: String,
+    /// Accounts, campaigns and their rules (from the campaign file, or the built-in one).
+    pub catalog: Arc<Catalog>,
+    /// The campaign file, when one was given.
+    pub campaign_file: Option<PathBuf>,
+    pub capping: Limits,
+    /// Whether an impAccept opens a conversation.
+    pub conversation_on_accept: bool,
     pub stale: Stale,
     pub lifetimes: Lifetimes,
     /// False with `--no-engagement`.
@@ -27,9 +41,27 @@ pub struct Settings {
 
 impl Settings {
     pub fn from_cli(cli: &Cli, api_host: String) -> Self {
+        let catalog = match &cli.campaigns {
+            Some(file) => file.loaded.catalog.clone(),
+            None => catalog::builtin(&cli.account, &cli.app_installation_id),
+        };
+        let (account, app_installation_id) = catalog
+            .first_pair()
+            .map(|(a, i)| (a.to_owned(), i.to_owned()))
+            .unwrap_or_else(|| (cli.account.clone(), cli.app_installation_id.clone()));
+        let flags = CappingFlags {
+            per_visitor: cli.cap_sessions_per_visitor,
+            per_account: cli.cap_sessions_per_account,
+            window_minutes: cli.cap_window_minutes,
+            status: cli.cap_status,
+        };
         Self {
-            account: cli.account.clone(),
-            app_installation_id: cli.app_installation_id.clone(),
+            account,
+            app_installation_id,
+            capping: Limits::resolve(catalog.capping, flags),
+            conversation_on_accept: cli.conversation_on_accept || catalog.conversation_on_accept,
+            catalog: Arc::new(catalog),
+            campaign_file: cli.campaigns.as_ref().map(|f| f.path.clone()),
             stale: cli.stale,
             lifetimes: Lifetimes {
                 idle_ms: cli.session_idle_minutes.saturating_mul(60_000),
@@ -67,6 +99,11 @@ pub struct Inner {
     pub stats: Stats,
     pub journal: Journal,
     pub faults: FaultQueue,
+    /// Agent states set through `/__emulator/availability`.
+    pub availability: Overrides,
+    pub conversations: Conversations,
+    pub capper: Capper,
+    pub trace: Trace,
 }
 
 impl Inner {
@@ -83,14 +120,19 @@ impl Inner {
         }
     }
 
-    /// Forgets sessions, counters, recorded requests, faults and the clock offset. The journal's
-    /// sequence numbers keep growing so that a poller's `since` stays meaningful.
+    /// Forgets sessions, counters, recorded requests, faults, the clock offset, availability
+    /// overrides, conversations, capping history and the trace. Journal and trace sequence
+    /// numbers keep growing so that a poller's `since` stays meaningful.
     pub fn reset(&mut self) {
         self.clock = Clock::default();
         self.store = Store::default();
         self.stats = Stats::default();
         self.journal.clear();
         self.faults = FaultQueue::default();
+        self.availability = Overrides::default();
+        self.conversations = Conversations::default();
+        self.capper = Capper::default();
+        self.trace.clear();
     }
 
     pub fn stats_json(&self) -> Value {
@@ -102,6 +144,8 @@ impl Inner {
             "impressionsAccepted": self.stats.impressions_accepted,
             "visitors": self.store.visitor_count(),
             "maxSessionsPerVisitor": self.store.max_sessions_per_visitor(),
+            "sessionsCapped": self.capper.refused,
+            "conversationsOpen": self.conversations.open_count(),
         })
     }
 }

@@ -97,6 +97,13 @@ async fn help_documents_every_flag() {
         "--session-max-hours",
         "--no-engagement",
         "--log",
+        "--campaigns",
+        "--check",
+        "--conversation-on-accept",
+        "--cap-sessions-per-visitor",
+        "--cap-sessions-per-account",
+        "--cap-window-minutes",
+        "--cap-status",
     ] {
         let line = help
             .lines()
@@ -113,4 +120,69 @@ async fn help_documents_every_flag() {
     }
     assert!(help.contains("new-session"), "{help}");
     assert!(help.contains("not-found"), "{help}");
+}
+
+#[tokio::test]
+async fn a_bad_campaign_file_stops_the_emulator_with_the_place_named() {
+    let dir = temp_dir("bad-campaigns");
+    let file = dir.join("bad.toml");
+    std::fs::write(
+        &file,
+        "[[accounts]]\nid = \"1\"\napp_installations = [\"a\"]\n[[campaigns]]\nid = 1\n[[campaigns.engagements]]\nid = 2\nconnector_id = 3\nwindow_id = 4\navailability = \"away\"\n",
+    )
+    .unwrap();
+    let output = Command::new(BIN)
+        .args(["--site-port", "0", "--api-port", "0", "--campaigns"])
+        .arg(&file)
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(output.stdout.is_empty(), "no ready line");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("bad.toml: campaigns[0].engagements[0].availability: unknown state \"away\" (expected online, busy or offline)"),
+        "{stderr}"
+    );
+
+    let missing = Command::new(BIN)
+        .args(["--campaigns", "/nonexistent/campaigns.toml"])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr)
+        .contains("cannot read campaign file /nonexistent/campaigns.toml"));
+}
+
+#[tokio::test]
+async fn check_prints_what_the_example_file_defines() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/campaigns.example.toml");
+    let output = Command::new(BIN)
+        .args(["--campaigns", example, "--check"])
+        .output()
+        .await
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(out.starts_with(&format!("{example}: ok\n")), "{out}");
+    assert!(
+        out.contains("engagement 3100000031 \"B · VIP concierge\": ctmrinfo.info.ctype == \"vip\""),
+        "{out}"
+    );
+    // Campaigns are listed in the order rules are tried: highest priority first.
+    let video = out.find("\"Video advice\"").unwrap();
+    let welcome = out.find("\"Welcome\"").unwrap();
+    assert!(video < welcome, "{out}");
+    assert!(!out.contains("warning"), "{out}");
+
+    let needs_file = Command::new(BIN).arg("--check").output().await.unwrap();
+    assert_eq!(needs_file.status.code(), Some(2));
+    let both = Command::new(BIN)
+        .args(["--campaigns", example, "--account", "1"])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(both.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&both.stderr).contains("cannot be used with"));
 }

@@ -1,13 +1,14 @@
-// The demo brand page end to end: script tag → engage → "Message us" → impressions, in headless
-// Chromium against the emulator on another origin.
+// The demo brand page end to end: script tag → engage → "Message us" → impressions → the
+// conversation it opens, in headless Chromium against the emulator on another origin, with the
+// example campaign file that `npm start` uses.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startEmulator, launchBrowser, control, calls, eventually, output } from './harness.mjs';
+import { startEmulator, launchBrowser, control, calls, eventually, output, EXAMPLE_CAMPAIGNS } from './harness.mjs';
 
 let emu, browser, ctl;
 before(async () => {
-  emu = await startEmulator();
+  emu = await startEmulator(['--campaigns', EXAMPLE_CAMPAIGNS]);
   ctl = control(emu.api);
   browser = await launchBrowser();
 });
@@ -16,7 +17,7 @@ after(async () => {
   await emu?.stop();
 });
 
-test('the demo engages, shows the button, keeps ids across a reload and reports impressions', async () => {
+test('the demo engages, shows the button, reports impressions, opens a conversation and keeps ids across a reload', async () => {
   await ctl.reset();
   const page = await browser.newPage();
   const errors = [];
@@ -46,22 +47,38 @@ test('the demo engages, shows the button, keeps ids across a reload and reports 
   assert.equal(display.status, 200);
   assert.equal(display.body.engagementAttributes[0].eContext[0].id, first.answer.engagementDetails[0].contextId);
 
-  // The click reports impAccept.
+  // The click reports impAccept for the engagement shown; the example campaign file opens a
+  // conversation on accept, and the page's next engage shows it instead of the button.
   await page.click('#message-us');
   const accept = await eventually(async () => (await calls(ctl, 'report')).find((r) => r.body?.engagementAttributes?.[0]?.type === 'impAccept'), 5000, 'impAccept');
   assert.equal(accept.status, 200);
+  assert.equal(accept.query.vid, vid);
+  assert.equal(accept.query.sid, sid);
+  assert.equal(accept.body.engagementAttributes[0].eContext[0].id, first.answer.engagementDetails[0].contextId);
+  await page.waitForSelector('#conversation:not([hidden])', { timeout: 10000 });
+  const [conversation] = await ctl.conversations();
+  assert.equal(conversation.visitorId, vid);
+  assert.equal(conversation.engagementId, first.answer.engagementDetails[0].engagementId);
+  assert.match(await page.textContent('#conversation'), new RegExp(conversation.conversationId));
+  assert.equal(await page.isHidden('#message-us'), true, 'no engagement button during a conversation');
   await page.screenshot({ path: join(output, 'demo.png') });
 
   // A reload keeps vid/sid (synchronously readable once lpmon is ready), and the next call sends them: 200.
   await page.reload();
-  await page.waitForSelector('#message-us:not([hidden])', { timeout: 10000 });
+  await page.waitForSelector('#conversation:not([hidden])', { timeout: 10000 });
   assert.equal(await page.evaluate(() => lpmon.getVid()), vid);
   assert.equal(await page.evaluate(() => lpmon.getSid()), sid);
   const engagements = await calls(ctl, 'engagement');
-  assert.equal(engagements.length, 2);
-  assert.equal(engagements[1].query.vid, vid);
-  assert.equal(engagements[1].query.sid, sid);
-  assert.equal(engagements[1].status, 200);
+  assert.equal(engagements.length, 3, 'on load, after the accept, after the reload');
+  for (const later of engagements.slice(1)) {
+    assert.equal(later.query.vid, vid);
+    assert.equal(later.query.sid, sid);
+    assert.equal(later.status, 200);
+  }
+  const talk = engagements[2].answer.engagementDetails[0];
+  assert.equal(talk.status, 'conversation');
+  assert.equal(talk.conversationId, conversation.conversationId);
+  assert.equal(await page.isHidden('#message-us'), true);
   assert.equal((await ctl.stats()).sessionsCreated, 1);
   assert.deepEqual(errors, []);
   await page.close();

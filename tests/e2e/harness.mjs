@@ -2,7 +2,7 @@
 // (Debian's, driven by playwright-core) opening pages from the emulator's site origin while the
 // API answers on another origin, so CORS is enforced for real.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -12,10 +12,20 @@ export const output = join(root, 'test-output');
 mkdirSync(output, { recursive: true });
 
 const BIN = join(root, 'target', 'debug', 'lpmon-emulator');
+/** The commented campaign file `npm start` uses; pass `['--campaigns', EXAMPLE_CAMPAIGNS]`. */
+export const EXAMPLE_CAMPAIGNS = join(root, 'emulator', 'campaigns.example.toml');
 export const ACCOUNT = '12345678';
 export const APP = '8de29e3d-25b1-4d08-b713-8331ab222bfa';
 
-/** Starts the emulator on free ports; resolves to {site, api, stop}. */
+/** Writes a campaign file for one test under test-output/ and returns its path. */
+export function writeCampaigns(name, text) {
+  const path = join(output, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** Starts the emulator on free ports; resolves to {site, api, stop}. Extra arguments go to
+ * the emulator, e.g. `['--campaigns', EXAMPLE_CAMPAIGNS]`. */
 export function startEmulator(extraArgs = []) {
   if (!existsSync(BIN)) throw new Error(`build the emulator first: ${BIN} is missing`);
   const child = spawn(BIN, ['--site-port', '0', '--api-port', '0', '--root', root, '--log', 'warn', ...extraArgs], {
@@ -72,6 +82,11 @@ export function control(api) {
     fault: (f) => call('POST', '/__emulator/faults', f),
     clearFaults: () => call('DELETE', '/__emulator/faults'),
     advance: (ms) => call('POST', '/__emulator/clock', { advanceMs: ms }),
+    trace: (vid) => call('GET', '/__emulator/trace' + (vid ? `?vid=${encodeURIComponent(vid)}` : '')),
+    funnel: () => call('GET', '/__emulator/funnel'),
+    campaigns: () => call('GET', '/__emulator/campaigns'),
+    availability: (spec) => (spec ? call('POST', '/__emulator/availability', spec) : call('GET', '/__emulator/availability')),
+    conversations: () => call('GET', '/__emulator/conversations'),
   };
 }
 
