@@ -55,8 +55,9 @@ fn policy(mode: Option<&str>, api_origin: &str) -> Option<String> {
         "nowasm" => "script-src 'self'",
         _ => return None,
     };
+    // 'self' in connect-src: the page fetches lpmon's .wasm from its own origin.
     Some(format!(
-        "default-src 'self'; {script}; connect-src {api_origin}"
+        "default-src 'self'; {script}; connect-src 'self' {api_origin}"
     ))
 }
 
@@ -114,11 +115,11 @@ mod tests {
         let api = "http://127.0.0.1:8031";
         assert_eq!(
             policy(Some("strict"), api).as_deref(),
-            Some("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src http://127.0.0.1:8031")
+            Some("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' http://127.0.0.1:8031")
         );
         assert_eq!(
             policy(Some("nowasm"), api).as_deref(),
-            Some("default-src 'self'; script-src 'self'; connect-src http://127.0.0.1:8031")
+            Some("default-src 'self'; script-src 'self'; connect-src 'self' http://127.0.0.1:8031")
         );
         assert_eq!(policy(Some("other"), api), None);
         assert_eq!(policy(None, api), None);

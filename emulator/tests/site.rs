@@ -78,12 +78,12 @@ async fn csp_is_added_on_request() {
     let strict = get(&site, "/?csp=strict").await;
     assert_eq!(
         strict.header("content-security-policy"),
-        Some("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src http://127.0.0.1:8031")
+        Some("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' http://127.0.0.1:8031")
     );
     let nowasm = get(&site, "/index.html?csp=nowasm").await;
     assert_eq!(
         nowasm.header("content-security-policy"),
-        Some("default-src 'self'; script-src 'self'; connect-src http://127.0.0.1:8031")
+        Some("default-src 'self'; script-src 'self'; connect-src 'self' http://127.0.0.1:8031")
     );
     let script = get(&site, "/app.js?csp=strict").await;
     assert!(script.header("content-security-policy").is_none());
