@@ -13,15 +13,22 @@ function configError(message) {
   return e;
 }
 
+function browserless() {
+  return typeof fetch !== 'function' || typeof globalThis.location === 'undefined'
+    ? configError('lpmon runs in a browser: fetch or location is missing here (server-side rendering?)')
+    : null;
+}
+
 function checked() {
-  if (typeof fetch !== 'function' || typeof globalThis.location === 'undefined') {
-    throw configError('lpmon runs in a browser: fetch or location is missing here (server-side rendering?)');
-  }
+  const outside = browserless();
+  if (outside) throw outside;
   if (!ready) throw configError('call and await init() before using lpmon');
 }
 
 /** Loads and instantiates the WebAssembly module (once; later calls return the same promise). */
 export default function init(input) {
+  const outside = browserless();
+  if (outside) return Promise.reject(outside);
   if (!started) {
     started = initWasm(input === undefined ? undefined : input).then((out) => {
       ready = true;

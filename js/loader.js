@@ -1,101 +1,112 @@
-// lpmon's script-tag loader (built to dist/lpmon.js as a classic script).
+// lpmon's script-tag loader (built to dist/lpmon.js as a classic script, with lptag.js bundled in).
 //
 // <script async src=".../lpmon.js" data-account-id="…" data-app-installation-id="…" data-domain="…">
-// It finds its own URL, loads the ESM glue and the .wasm beside it, creates the default monitor
-// and turns `window.lpmon` into the real API. Calls queued before it arrived (by the inline
-// snippet of the README) are replayed in order. If wasm cannot run (old browser, CSP without
-// 'wasm-unsafe-eval'), nothing throws: an `lpmon` event says why, getters return undefined,
-// calls reject with an LpmonError of kind "config", and `lpmon.ready` resolves to false.
-(function () {
-  var w = window;
-  var script = document.currentScript;
-  var src = (script && script.src) || '';
-  var base = src.slice(0, src.lastIndexOf('/') + 1);
-  var data = (script && script.dataset) || {};
-  var given = w.lpmonConfig || {};
-  var config = {};
-  for (var k in given) config[k] = given[k];
-  config.accountId = data.accountId || given.accountId;
-  config.appInstallationId = data.appInstallationId || given.appInstallationId;
-  if (data.domain || given.domain) config.domain = data.domain || given.domain;
-  if (data.csds || given.csds) config.csds = data.csds || given.csds;
+// It finds its own URL, loads the ESM glue and the .wasm beside it (the .wasm fetch starts at
+// once, in parallel with the glue, and is compiled while it streams in), creates the default
+// monitor and turns `window.lpmon` into the real API. Calls queued before it arrived (by the
+// inline snippet of the README, or `lpmon.push`) are replayed in order. If wasm cannot run (old
+// browser, CSP without 'wasm-unsafe-eval'), nothing throws: an `lpmon` event LOAD_FAILED says
+// why, getters return undefined, calls reject with an LpmonError of kind "config", and
+// `lpmon.ready` resolves to false. (ES2017 syntax: a browser that cannot parse it has no use for
+// the dynamic import() below either.)
+import { installLpTag } from './lptag.js';
 
-  // The snippet's stub (or nothing): keep the same object so references held by page code stay valid.
-  var api = w.lpmon && typeof w.lpmon === 'object' ? w.lpmon : {};
-  var queue = api.q || [];
-  var settleReady = api._r;
-  var monitor = null;
-  var failure = null;
+const w = window;
+const script = document.currentScript;
+const src = (script && script.src) || '';
+const base = src.slice(0, src.lastIndexOf('/') + 1);
+const data = (script && script.dataset) || {};
+const given = w.lpmonConfig || {};
+const config = Object.assign({}, given, {
+  accountId: data.accountId || given.accountId,
+  appInstallationId: data.appInstallationId || given.appInstallationId,
+});
+delete config.lptag;
+if (data.domain) config.domain = data.domain;
+if (data.csds) config.csds = data.csds;
+// The lpTag layer: asked for with data-lptag (any value but "false"), or implied by a page that
+// already has an lpTag object (its snippet ran first).
+const lptag = data.lptag !== undefined ? data.lptag !== 'false' : given.lptag !== undefined ? !!given.lptag : !!w.lpTag;
 
-  function lpmonError(message) {
-    var e = new Error(message);
-    e.name = 'LpmonError';
-    e.kind = 'config';
-    return e;
+// The snippet's stub (or nothing): keep the same object so references held by page code stay
+// valid. A page may also have queued `[method, arg]` entries into a plain array.
+const api = w.lpmon && typeof w.lpmon === 'object' ? w.lpmon : {};
+const queue = (Array.isArray(api) ? api.splice(0) : []).concat(api.q || []);
+const settleReady = api._r;
+delete api.q;
+delete api._r;
+let monitor = null;
+let failure = null;
+const APP = 'lp_monitoringSDK';
+
+const say = (name, detail) => {
+  try {
+    w.dispatchEvent(new CustomEvent('lpmon', { detail: { app: APP, name, data: detail } }));
+  } catch (_) { /* an old browser without CustomEvent: nothing to tell */ }
+};
+
+const call = (method, arg) => {
+  if (monitor) return monitor[method](arg);
+  const e = new Error('lpmon is not available: ' + (failure || 'still loading'));
+  e.name = 'LpmonError';
+  e.kind = 'config';
+  return Promise.reject(e);
+};
+
+api.getVid = () => (monitor ? monitor.getVid() : undefined);
+api.getSid = () => (monitor ? monitor.getSid() : undefined);
+api.engage = (req) => call('engage', req);
+api.report = (req) => call('report', req);
+api.push = (entry) => { replay(entry); };
+w.lpmon = api;
+
+const tag = (w.lpTag = w.lpTag || {});
+tag.taglets = tag.taglets || {};
+const sdk = (tag.taglets.lp_monitoringSDK = tag.taglets.lp_monitoringSDK || {});
+sdk.getVid = api.getVid;
+sdk.getSid = api.getSid;
+const layer = lptag ? installLpTag(w, tag, api) : null;
+
+// Queue entries: [method, arg] from lpmon.push (a function as third item is called with the
+// answer), or [method, arg, resolve, reject] from the snippet's stubs.
+function replay(entry) {
+  if (!entry || typeof api[entry[0]] !== 'function' || entry[0] === 'push') return;
+  let out;
+  try {
+    out = api[entry[0]](entry[1]);
+  } catch (e) {
+    out = Promise.reject(e);
   }
+  return Promise.resolve(out).then(entry[2], (e) => { if (entry[3]) entry[3](e); });
+}
 
-  function say(name, detail) {
-    try {
-      w.dispatchEvent(new CustomEvent('lpmon', { detail: { app: 'lpmon', name: name, data: detail } }));
-    } catch (_) { /* an old browser without CustomEvent: nothing to tell */ }
+// With the lpTag layer the start-page call goes first, as with the original tag. Queued calls
+// then go one after another, so the server sees them in the order they were made (a cart SDE
+// reported before an engage is there when the engage is answered).
+const finish = (ok) => Promise.resolve(layer ? layer.start(ok) : 0).then(() => {
+  if (settleReady) settleReady(ok);
+  queue.reduce((previous, entry) => {
+    const next = () => replay(entry);
+    return previous.then(next, next);
+  }, Promise.resolve());
+  return ok;
+});
+
+const start = new Promise((resolve) => {
+  if (typeof WebAssembly !== 'object' || typeof fetch !== 'function') {
+    throw new Error('WebAssembly or fetch is not available');
   }
+  // Started before the glue arrives; a failure is handled where the glue awaits it.
+  const wasm = fetch(base + 'lpmon_bg.wasm');
+  wasm.catch(() => {});
+  resolve(import(base + 'lpmon_glue.js').then((glue) =>
+    glue.default({ module_or_path: wasm }).then(() => { monitor = glue.createMonitor(config); })));
+});
 
-  function call(method, arg) {
-    if (monitor) return monitor[method](arg);
-    return Promise.reject(lpmonError('lpmon is not available: ' + (failure || 'still loading')));
-  }
-
-  api.getVid = function () { return monitor ? monitor.getVid() : undefined; };
-  api.getSid = function () { return monitor ? monitor.getSid() : undefined; };
-  api.engage = function (req) { return call('engage', req); };
-  api.report = function (req) { return call('report', req); };
-  api.push = function (entry) { replay(entry); };
-  w.lpmon = api;
-
-  var lpTag = (w.lpTag = w.lpTag || {});
-  lpTag.taglets = lpTag.taglets || {};
-  var sdk = (lpTag.taglets.lp_monitoringSDK = lpTag.taglets.lp_monitoringSDK || {});
-  sdk.getVid = api.getVid;
-  sdk.getSid = api.getSid;
-
-  // Queue entries: [method, arg] from lpmon.push, or [method, arg, resolve, reject] from the stubs.
-  function replay(entry) {
-    if (!entry || typeof api[entry[0]] !== 'function' || entry[0] === 'push') return;
-    var out;
-    try {
-      out = api[entry[0]](entry[1]);
-    } catch (e) {
-      out = Promise.reject(e);
-    }
-    Promise.resolve(out).then(entry[2], function (e) {
-      if (entry[3]) entry[3](e);
-    });
-  }
-
-  function finish(ok) {
-    var pending = queue.splice(0, queue.length);
-    for (var i = 0; i < pending.length; i++) replay(pending[i]);
-    if (settleReady) settleReady(ok);
-    return ok;
-  }
-
-  var start = (function () {
-    if (typeof WebAssembly !== 'object' || typeof fetch !== 'function') {
-      return Promise.reject(new Error('WebAssembly or fetch is not available'));
-    }
-    return import(base + 'lpmon_glue.js').then(function (glue) {
-      return glue.default({ module_or_path: base + 'lpmon_bg.wasm' }).then(function () {
-        monitor = glue.createMonitor(config);
-      });
-    });
-  })();
-
-  api.ready = start.then(
-    function () { say('READY', {}); return finish(true); },
-    function (e) {
-      failure = (e && e.message) || String(e);
-      say('LOAD_FAILED', { reason: failure });
-      return finish(false);
-    }
-  );
-})();
+api.ready = start.then(
+  () => { say('READY', {}); return finish(true); },
+  (e) => {
+    failure = (e && e.message) || String(e);
+    say('LOAD_FAILED', { reason: failure });
+    return finish(false);
+  });

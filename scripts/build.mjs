@@ -32,6 +32,14 @@ await step('wasm-pack build', 'wasm-pack', [
   '--out-dir', 'pkg', '--out-name', 'lpmon', '.', '--features', 'tiny',
 ]);
 const wasm = join(pkg, 'lpmon_bg.wasm');
+// Every field of an engage request is optional, so the request is too (wasm-bindgen has no
+// attribute for an optional JsValue parameter that costs nothing in the .wasm).
+const dts = join(pkg, 'lpmon.d.ts');
+// `[Symbol.dispose]` needs TypeScript 5.2 with lib esnext: left out so older set-ups type-check.
+const typed = readFileSync(dts, 'utf8').replace('engage(request: EngageRequest)', 'engage(request?: EngageRequest)')
+  .replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/m, '');
+if (!typed.includes('engage(request?: EngageRequest)')) fail('pkg/lpmon.d.ts: the engage signature changed; update build.mjs');
+writeFileSync(dts, typed);
 await step('wasm-opt', 'wasm-opt', [...WASM_OPT_FLAGS, wasm, '-o', wasm]);
 // Then imports and exports get one- or two-letter names (a run of its own: --converge would
 // repeat the pass); scripts/short-names.mjs rewrites the glue and its types with the mapping.
@@ -52,11 +60,14 @@ rmSync(join(pkg, 'snippets'), { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 await step('bundle loader', 'esbuild', [join(root, 'js', 'loader.js'), '--bundle', '--minify', '--format=iife',
   '--target=es2017', `--outfile=${join(dist, 'lpmon.js')}`, '--log-level=warning']);
+// The inline pre-load snippet the README shows (tests/e2e/snippet.test.mjs keeps them identical).
+await step('minify snippet', 'esbuild', [join(root, 'js', 'snippet.js'), '--minify', '--target=es2017',
+  `--outfile=${join(dist, 'snippet.min.js')}`, '--log-level=warning']);
 copyFileSync(join(pkg, 'lpmon.js'), join(dist, 'lpmon_glue.js'));
 copyFileSync(wasm, join(dist, 'lpmon_bg.wasm'));
 
 export function sizes() {
-  const files = { wasm: wasm, glue: join(pkg, 'lpmon.js'), loader: join(dist, 'lpmon.js') };
+  const files = { wasm: wasm, glue: join(pkg, 'lpmon.js'), loader: join(dist, 'lpmon.js'), snippet: join(dist, 'snippet.min.js') };
   const out = {};
   for (const [name, path] of Object.entries(files)) {
     const raw = readFileSync(path);
@@ -73,6 +84,6 @@ export function sizes() {
 const s = sizes();
 writeFileSync(join(dist, 'sizes.json'), JSON.stringify(s, null, 2) + '\n');
 console.log('lpmon build: bytes      raw    gzip  brotli');
-for (const k of ['wasm', 'glue', 'loader', 'total']) {
+for (const k of ['wasm', 'glue', 'loader', 'total', 'snippet']) {
   console.log(`  ${k.padEnd(8)} ${String(s[k].raw).padStart(8)} ${String(s[k].gzip).padStart(7)} ${String(s[k].brotli).padStart(7)}`);
 }

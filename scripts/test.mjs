@@ -19,8 +19,11 @@ function counts(out) {
   }
   const np = out.match(/^[#ℹ] pass (\d+)$/m);
   const nf = out.match(/^[#ℹ] fail (\d+)$/m);
+  // A node test that timed out is reported as cancelled: it failed.
+  const nc = out.match(/^[#ℹ] cancelled (\d+)$/m);
   if (np) passed += Number(np[1]);
   if (nf) failed += Number(nf[1]);
+  if (nc) failed += Number(nc[1]);
   const summary = [...out.matchAll(/^.*(test result: .*|[#ℹ] (pass|fail) \d+)$/gm)].map((m) => m[0].trim());
   return { passed, failed, summary };
 }

@@ -57,6 +57,7 @@ fn policy(mode: Option<&str>, api_origin: &str) -> Option<String> {
         "nowasm" => "script-src 'self'",
         _ => return None,
     };
+    // 'self' in connect-src: the page fetches lpmon's .wasm from its own origin.
     Some(format!(
         "default-src 'self'; {script}; connect-src 'self' {api_origin}"
     ))

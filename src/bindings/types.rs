@@ -24,17 +24,42 @@ export interface MonitorConfig {
   onEvent?: (event: LpmonEvent) => void;
 }
 
-/** An lpmon event: `app` is 'lp_monitoringSDK'. Never carries consumer data. */
-export interface LpmonEvent {
-  app: string;
-  name: 'SP_SENT' | 'REQUEST_COMPLETE' | 'RETRY' | 'IMPRESSIONS_DROPPED' | 'STORAGE_FALLBACK' | 'STORAGE_IGNORED' | 'CSDS_FALLBACK' | string;
-  data: Record<string, unknown>;
+/** The two Monitoring API calls, as events name them. */
+export type CallName = 'engagement' | 'report';
+
+/**
+ * An lpmon event, given to `onEvent` and dispatched as `new CustomEvent('lpmon', {detail})` on
+ * window. Never carries consumer data. READY and LOAD_FAILED come from the script tag only.
+ */
+export type LpmonEvent =
+  /** An engagement call is being sent (the start-page request of the original tag). */
+  | { app: 'lp_monitoringSDK'; name: 'SP_SENT'; data: Record<string, never> }
+  /** A call ended; `status` 0 means no answer; `created` is set on success. */
+  | { app: 'lp_monitoringSDK'; name: 'REQUEST_COMPLETE'; data: { method: CallName; status: number; created?: boolean } }
+  /** A call is retried after `pauseMs`. */
+  | { app: 'lp_monitoringSDK'; name: 'RETRY'; data: { method: CallName; status: number; attempt: number; pauseMs: number } }
+  /** Impression events dropped because their session was gone. */
+  | { app: 'lp_monitoringSDK'; name: 'IMPRESSIONS_DROPPED'; data: { dropped: number } }
+  /** localStorage failed (lpmon keeps the session in memory), or held a value lpmon ignored. */
+  | { app: 'lp_monitoringSDK'; name: 'STORAGE_FALLBACK' | 'STORAGE_IGNORED'; data: { reason: string } }
+  /** CSDS could not be asked; an older stored answer is used. */
+  | { app: 'lp_monitoringSDK'; name: 'CSDS_FALLBACK'; data: Record<string, never> }
+  /** Script tag: the default monitor is ready. */
+  | { app: 'lp_monitoringSDK'; name: 'READY'; data: Record<string, never> }
+  /** Script tag: lpmon cannot run here (e.g. a CSP without 'wasm-unsafe-eval'); `reason` says why. */
+  | { app: 'lp_monitoringSDK'; name: 'LOAD_FAILED'; data: { reason: string } };
+
+declare global {
+  interface WindowEventMap {
+    /** lpmon's events (see `LpmonEvent`). */
+    lpmon: CustomEvent<LpmonEvent>;
+  }
 }
 
 /** `{iss, acr, sub}`: acr '0' for unauthenticated, 'loa1' for authenticated consumers. */
 export interface Identity {
   iss?: string;
-  acr?: '0' | 'loa1' | string;
+  acr?: '0' | 'loa1';
   sub: string;
 }
 

@@ -1,0 +1,45 @@
+// The npm package as a brand gets it: `npm pack` of the repository (after the build), installed
+// from the tarball into www/spa-example. Installing is the slow part, so it is skipped when the
+// tarball and the example's package.json are the same as at the last install (a stamp in
+// node_modules); a fresh machine installs once.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { root, output } from './harness.mjs';
+
+export const spa = join(root, 'www', 'spa-example');
+const STAMP = join(spa, 'node_modules', '.lpmon-install-stamp');
+
+function npm(args, cwd) {
+  const run = spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  if (run.status !== 0) throw new Error(`npm ${args.join(' ')} (in ${cwd}) failed:\n${run.stdout}\n${run.stderr}`);
+  return run.stdout;
+}
+
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+/** Packs the package; returns npm's report ({filename, files, …}) and the tarball's path. */
+export function pack() {
+  const dir = join(output, 'pack');
+  mkdirSync(dir, { recursive: true });
+  const [report] = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], root));
+  return { ...report, tarball: join(dir, report.filename) };
+}
+
+/** Packs, and installs the tarball into the SPA example unless that install is current. */
+export function installPacked() {
+  const packed = pack();
+  mkdirSync(join(spa, 'vendor'), { recursive: true });
+  const vendored = join(spa, 'vendor', 'lpmon.tgz');
+  copyFileSync(packed.tarball, vendored);
+  const stamp = sha256(readFileSync(vendored)) + ' ' + sha256(readFileSync(join(spa, 'package.json')));
+  const current = existsSync(STAMP) && readFileSync(STAMP, 'utf8') === stamp;
+  if (!current) {
+    // Same version, new contents: npm would keep the old copy, so it goes first.
+    rmSync(join(spa, 'node_modules', 'lpmon'), { recursive: true, force: true });
+    npm(['install', '--no-audit', '--no-fund', '--loglevel=error'], spa);
+    writeFileSync(STAMP, stamp);
+  }
+  return { ...packed, reinstalled: !current };
+}
