@@ -28,7 +28,7 @@ async function step(what, cmd, args) {
 // wasm-pack must not download anything: no-install mode uses the wasm-bindgen on PATH, and its own
 // wasm-opt is disabled (Cargo.toml metadata and --no-opt) in favour of binaryen's from npm.
 await step('wasm-pack build', 'wasm-pack', [
-  'build', '--target', 'web', '--release', '--mode', 'no-install', '--no-opt', '--no-pack',
+  'build', '--target', 'web', '--release', '--mode', 'no-install', '--no-opt', '--no-pack', '--no-gitignore',
   '--out-dir', 'pkg', '--out-name', 'lpmon', '.', '--features', 'tiny',
 ]);
 const wasm = join(pkg, 'lpmon_bg.wasm');
@@ -37,7 +37,7 @@ const wasm = join(pkg, 'lpmon_bg.wasm');
 const dts = join(pkg, 'lpmon.d.ts');
 // `[Symbol.dispose]` needs TypeScript 5.2 with lib esnext: left out so older set-ups type-check.
 const typed = readFileSync(dts, 'utf8').replace('engage(request: EngageRequest)', 'engage(request?: EngageRequest)')
-  .replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/m, '');
+  .replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, '');
 if (!typed.includes('engage(request?: EngageRequest)')) fail('pkg/lpmon.d.ts: the engage signature changed; update build.mjs');
 writeFileSync(dts, typed);
 await step('wasm-opt', 'wasm-opt', [...WASM_OPT_FLAGS, wasm, '-o', wasm]);
@@ -57,6 +57,22 @@ await step('minify glue', 'esbuild', [join(pkg, 'lpmon.js'), '--bundle', '--mini
   '--allow-overwrite', `--outfile=${join(pkg, 'lpmon.js')}`, '--log-level=warning']);
 rmSync(join(pkg, 'snippets'), { recursive: true, force: true });
 
+// The agent wasm (feature `agent`, with std): Visit Information and Engagement Activity clients,
+// fetched by js/index.js only when an agent tool first calls them, so brand pages never load it.
+const agentDir = join(pkg, 'agent');
+await step('wasm-pack build (agent)', 'wasm-pack', [
+  'build', '--target', 'web', '--release', '--mode', 'no-install', '--no-opt', '--no-pack', '--no-gitignore',
+  '--out-dir', 'pkg/agent', '--out-name', 'lpmon_agent', '.', '--features', 'agent',
+]);
+const agentWasm = join(agentDir, 'lpmon_agent_bg.wasm');
+const agentDts = join(agentDir, 'lpmon_agent.d.ts');
+writeFileSync(agentDts, readFileSync(agentDts, 'utf8').replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, ''));
+await step('wasm-opt (agent)', 'wasm-opt', [...WASM_OPT_FLAGS, agentWasm, '-o', agentWasm]);
+// --bundle: the agent build shares the platform, so its glue imports the same JS primitives.
+await step('minify glue (agent)', 'esbuild', [join(agentDir, 'lpmon_agent.js'), '--bundle', '--minify', '--format=esm',
+  '--target=es2020', '--allow-overwrite', `--outfile=${join(agentDir, 'lpmon_agent.js')}`, '--log-level=warning']);
+rmSync(join(agentDir, 'snippets'), { recursive: true, force: true });
+
 mkdirSync(dist, { recursive: true });
 await step('bundle loader', 'esbuild', [join(root, 'js', 'loader.js'), '--bundle', '--minify', '--format=iife',
   '--target=es2017', `--outfile=${join(dist, 'lpmon.js')}`, '--log-level=warning']);
@@ -67,7 +83,10 @@ copyFileSync(join(pkg, 'lpmon.js'), join(dist, 'lpmon_glue.js'));
 copyFileSync(wasm, join(dist, 'lpmon_bg.wasm'));
 
 export function sizes() {
-  const files = { wasm: wasm, glue: join(pkg, 'lpmon.js'), loader: join(dist, 'lpmon.js'), snippet: join(dist, 'snippet.min.js') };
+  const files = {
+    wasm: wasm, glue: join(pkg, 'lpmon.js'), loader: join(dist, 'lpmon.js'), snippet: join(dist, 'snippet.min.js'),
+    agentWasm, agentGlue: join(agentDir, 'lpmon_agent.js'),
+  };
   const out = {};
   for (const [name, path] of Object.entries(files)) {
     const raw = readFileSync(path);
@@ -84,6 +103,7 @@ export function sizes() {
 const s = sizes();
 writeFileSync(join(dist, 'sizes.json'), JSON.stringify(s, null, 2) + '\n');
 console.log('lpmon build: bytes      raw    gzip  brotli');
-for (const k of ['wasm', 'glue', 'loader', 'total', 'snippet']) {
-  console.log(`  ${k.padEnd(8)} ${String(s[k].raw).padStart(8)} ${String(s[k].gzip).padStart(7)} ${String(s[k].brotli).padStart(7)}`);
+for (const k of ['wasm', 'glue', 'loader', 'total', 'snippet', 'agentWasm', 'agentGlue']) {
+  if (k === 'agentWasm') console.log('  agent side (pkg/agent/, loaded on first agent call only):');
+  console.log(`  ${k.padEnd(9)} ${String(s[k].raw).padStart(8)} ${String(s[k].gzip).padStart(7)} ${String(s[k].brotli).padStart(7)}`);
 }

@@ -24,6 +24,7 @@ child.stdout.on('data', (d) => {
     announced = true;
     console.log(`\nlpmon demo:      ${site}/`);
     console.log(`ES module usage: ${site}/examples/esm.html`);
+    console.log(`ops dashboard:   ${site}/dashboard.html`);
     console.log(`emulator API:    ${api}  (control: ${api}/__emulator/stats)`);
     if (campaigns.length) console.log(`campaigns:       ${campaigns[1]}  (funnel: ${api}/__emulator/funnel)`);
     console.log('Ctrl-C to stop.');

@@ -66,10 +66,18 @@ if (!setupOk) {
 const built = await step('build', 'node', [join(root, 'scripts', 'build.mjs')]);
 if (built) await step('size gate (wasm + glue + loader, gzip)', 'node', [join(root, 'scripts', 'size-gate.mjs')]);
 await step('emulator build', 'cargo', ['build', '-p', 'lpmon-emulator']);
-await step('native tests (core + emulator)', 'cargo', ['test', '--workspace']);
+// `--features agent` adds the agent-side models and client to the core's tests (a superset).
+await step('native tests (core + agent + emulator)', 'cargo', ['test', '--workspace', '--features', 'agent']);
 await step('clippy (native)', 'cargo', ['clippy', '--workspace', '--all-targets', '--', '-D', 'warnings']);
+await step('clippy (native, agent)', 'cargo', ['clippy', '--workspace', '--all-targets', '--features', 'agent', '--', '-D', 'warnings']);
 await step('clippy (wasm32)', 'cargo', ['clippy', '--all-targets', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings']);
 await step('clippy (wasm32, shipped build)', 'cargo', ['clippy', '--lib', '--target', 'wasm32-unknown-unknown', '--features', 'tiny', '--', '-D', 'warnings']);
+await step('clippy (wasm32, agent build)', 'cargo', ['clippy', '--all-targets', '--target', 'wasm32-unknown-unknown', '--features', 'agent', '--', '-D', 'warnings']);
+if (built) {
+  // The agent types and helpers as a TypeScript user sees them; `@ts-expect-error` lines must fail.
+  await step('types (agent surface, tsc)', 'tsc', ['--noEmit', '--strict', '--target', 'esnext', '--lib', 'esnext,dom',
+    '--module', 'esnext', '--moduleResolution', 'bundler', join(root, 'tests', 'types', 'agent-usage.ts')]);
+}
 
 let emu = null;
 try {

@@ -5,7 +5,9 @@
 //! - `platform`: the browser side of the core's traits (localStorage, fetch, timers, Web Locks);
 //! - `bindings`: the only `#[wasm_bindgen]` module, the JS surface.
 //!
-//! In scope: the consumer Monitoring API (engagement, report), session persistence, retries.
+//! In scope: the consumer Monitoring API (engagement, report), session persistence, retries; the
+//! conversation helpers (`conversationContext`, `clientPropertiesHeader`); and, in a second wasm
+//! built with feature `agent`, the agent-side Visit Information and Engagement Activity clients.
 //! Out of scope: rendering engagements (the page decides what a "Message us" button looks like).
 #![deny(missing_docs)]
 // The shipped wasm is built without std (feature `tiny`): std's panic runtime alone would pull
@@ -21,11 +23,22 @@ pub mod core;
 #[cfg(target_arch = "wasm32")]
 pub mod platform;
 
-#[cfg(target_arch = "wasm32")]
+/// The consumer surface (`createMonitor`, the conversation helpers): the wasm every brand page
+/// loads.
+#[cfg(all(target_arch = "wasm32", not(feature = "agent")))]
 mod bindings;
+
+/// The agent surface (`createAgentClient`'s Visit Information and Engagement Activity): a second
+/// wasm, built with feature `agent` and fetched only when an agent tool first calls it.
+#[cfg(all(target_arch = "wasm32", feature = "agent"))]
+#[path = "bindings/agent/mod.rs"]
+mod agent_bindings;
 
 #[cfg(all(feature = "tiny", not(target_arch = "wasm32")))]
 compile_error!("the `tiny` feature is for the wasm32 build only");
+
+#[cfg(all(feature = "tiny", feature = "agent"))]
+compile_error!("the agent wasm is built with std: features `tiny` and `agent` do not mix");
 
 // No threads in lpmon's wasm: the page-wide statics rely on it.
 #[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]

@@ -108,6 +108,10 @@ pub struct Cli {
     #[arg(long, value_name = "STATUS", value_parser = clap::value_parser!(u16).range(500..=599))]
     pub cap_status: Option<u16>,
 
+    /// Credentials and limits of the agent APIs (Visit Information, Engagement Activity).
+    #[command(flatten)]
+    pub agent: crate::agent::AgentFlags,
+
     /// Log filter for stderr, in tracing's EnvFilter syntax (e.g. `info`, `debug`, `warn`).
     #[arg(long, default_value = "info")]
     pub log: String,

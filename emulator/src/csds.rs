@@ -17,7 +17,7 @@ pub async fn base_uri(
     Path((account, service)): Path<(String, String)>,
 ) -> Response {
     let settings = app.settings();
-    let missing = if account != settings.account {
+    let missing = if !settings.catalog.accounts.iter().any(|a| a.id == account) {
         Some(format!("account {account} not found"))
     } else if !SERVICES.contains(&service.as_str()) {
         Some(format!("service {service} not found"))

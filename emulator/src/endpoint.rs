@@ -9,6 +9,10 @@ pub enum Endpoint {
     Engagement,
     Report,
     Csds,
+    /// Visit Information.
+    Visit,
+    /// Engagement Activity.
+    Engactivity,
 }
 
 impl Endpoint {
@@ -17,6 +21,8 @@ impl Endpoint {
             Endpoint::Engagement => "engagement",
             Endpoint::Report => "report",
             Endpoint::Csds => "csds",
+            Endpoint::Visit => "visit",
+            Endpoint::Engactivity => "engactivity",
         }
     }
 }
@@ -31,6 +37,10 @@ pub fn classify(path: &str) -> Option<Endpoint> {
         ["", "api", "account", _, "app", _, "engagement"] => Some(Endpoint::Engagement),
         ["", "api", "account", _, "app", _, "report"] => Some(Endpoint::Report),
         ["", "api", "account", _, "service", _, "baseURI.json"] => Some(Endpoint::Csds),
+        ["", "api", "account", _, "monitoring", "visitors", _, "visits", "current", "state"] => {
+            Some(Endpoint::Visit)
+        }
+        ["", "operations", "api", "account", _, "engactivity"] => Some(Endpoint::Engactivity),
         _ => None,
     }
 }
@@ -68,6 +78,14 @@ mod tests {
         assert_eq!(
             classify("/api/account/1/service/smt/baseURI.json"),
             Some(Endpoint::Csds)
+        );
+        assert_eq!(
+            classify("/api/account/1/monitoring/visitors/V/visits/current/state"),
+            Some(Endpoint::Visit)
+        );
+        assert_eq!(
+            classify("/operations/api/account/1/engactivity"),
+            Some(Endpoint::Engactivity)
         );
         assert_eq!(classify("/__emulator/stats"), None);
         assert_eq!(classify("/api/account/1/app/x/other"), None);

@@ -70,6 +70,8 @@ enum EndpointMatch {
     Engagement,
     Report,
     Csds,
+    Visit,
+    Engactivity,
 }
 
 /// What a fault does once its delay is over.
@@ -162,6 +164,8 @@ impl Fault {
                 EndpointMatch::Engagement => Some(Endpoint::Engagement),
                 EndpointMatch::Report => Some(Endpoint::Report),
                 EndpointMatch::Csds => Some(Endpoint::Csds),
+                EndpointMatch::Visit => Some(Endpoint::Visit),
+                EndpointMatch::Engactivity => Some(Endpoint::Engactivity),
             },
             method,
             remaining,
@@ -239,7 +243,7 @@ pub async fn inject(State(app): State<AppState>, request: Request, next: Next) -
     }
 
     let content_type = match endpoint {
-        Endpoint::Csds => "application/json",
+        Endpoint::Csds | Endpoint::Visit | Endpoint::Engactivity => "application/json",
         _ => answer::MONITORING_CONTENT_TYPE,
     };
     let mut response = match fault.action {

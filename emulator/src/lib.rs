@@ -9,9 +9,12 @@
 //! request validation and error codes, CSDS look-ups, canned faults, and a request journal for
 //! tests; campaigns from a campaign file with targeting by entry point, SDE, identity and agent
 //! availability, open conversations, capping of session creation, a decision trace and the
-//! reporting funnel. Out of scope for now: Visit Information and Engagement Activity.
+//! reporting funnel; and the agent-side APIs of the seeds: Visit Information (built from what each
+//! session received) and Engagement Activity (generated metrics), both behind a bearer token or a
+//! verified OAuth 1.0a signature.
 
 pub mod access_log;
+pub mod agent;
 pub mod answer;
 pub mod availability;
 pub mod call_body;
@@ -26,11 +29,13 @@ pub mod conversations;
 pub mod cors;
 pub mod csds;
 pub mod endpoint;
+pub mod engactivity;
 pub mod faults;
 pub mod funnel;
 pub mod ids;
 pub mod journal;
 pub mod monitoring;
+pub mod oauth;
 pub mod rules;
 pub mod sde;
 pub mod sde_merge;
@@ -40,6 +45,7 @@ pub mod site;
 pub mod state;
 pub mod targeting;
 pub mod trace;
+pub mod visit_state;
 
 pub use cli::{Cli, Stale};
 pub use server::Bound;

@@ -15,7 +15,9 @@ use crate::answer;
 use crate::cli::Cli;
 use crate::site::{self, SiteSettings};
 use crate::state::{AppState, Settings};
-use crate::{access_log, control, cors, csds, faults, journal, monitoring};
+use crate::{
+    access_log, control, cors, csds, engactivity, faults, journal, monitoring, visit_state,
+};
 
 /// How long requests still in flight get after a stop signal.
 const GRACE: Duration = Duration::from_secs(5);
@@ -35,6 +37,14 @@ pub fn api_router(state: AppState) -> Router {
         .route(
             "/api/account/{account}/service/{service}/baseURI.json",
             get(csds::base_uri),
+        )
+        .route(
+            "/api/account/{account}/monitoring/visitors/{vid}/visits/current/state",
+            get(visit_state::visit_state),
+        )
+        .route(
+            "/operations/api/account/{account}/engactivity",
+            get(engactivity::engactivity),
         )
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -90,6 +100,7 @@ impl Bound {
             api_host: api_addr.to_string(),
             account: settings.account.clone(),
             app_installation_id: settings.app_installation_id.clone(),
+            agent_token: cli.agent.agent_bearer.clone(),
         };
         let state = AppState::new(settings);
         Ok(Self {

@@ -28,6 +28,8 @@ pub struct SiteSettings {
     pub api_host: String,
     pub account: String,
     pub app_installation_id: String,
+    /// The bearer token the agent APIs accept (for the ops dashboard).
+    pub agent_token: String,
 }
 
 /// `/` from `<root>/www`, `/pkg/`, `/dist/` and `/js/` (the npm entry) from the package; never
@@ -63,9 +65,11 @@ fn policy(mode: Option<&str>, api_origin: &str) -> Option<String> {
     ))
 }
 
-/// Fills `%LPMON_API%`, `%LPMON_API_HOST%`, `%LPMON_ACCOUNT%` and `%LPMON_APP%`.
+/// Fills `%LPMON_API%`, `%LPMON_API_HOST%`, `%LPMON_ACCOUNT%`, `%LPMON_APP%` and
+/// `%LPMON_AGENT_TOKEN%`.
 pub fn fill(text: &str, site: &SiteSettings) -> String {
-    text.replace("%LPMON_API_HOST%", &site.api_host)
+    text.replace("%LPMON_AGENT_TOKEN%", &site.agent_token)
+        .replace("%LPMON_API_HOST%", &site.api_host)
         .replace("%LPMON_API%", &site.api_origin)
         .replace("%LPMON_ACCOUNT%", &site.account)
         .replace("%LPMON_APP%", &site.app_installation_id)

@@ -37,6 +37,8 @@ pub struct Settings {
     pub offer_engagement: bool,
     /// `host:port` of the api listener, which CSDS hands out as the base URI.
     pub api_host: String,
+    /// Credentials and limits of the agent APIs.
+    pub agent: crate::agent::AgentFlags,
 }
 
 impl Settings {
@@ -69,6 +71,7 @@ impl Settings {
             },
             offer_engagement: !cli.no_engagement,
             api_host,
+            agent: cli.agent.clone(),
         }
     }
 }
@@ -79,6 +82,8 @@ pub struct RequestCounts {
     pub engagement: u64,
     pub report: u64,
     pub csds: u64,
+    pub visit: u64,
+    pub engactivity: u64,
 }
 
 /// Counters behind `/__emulator/stats`.
@@ -104,6 +109,8 @@ pub struct Inner {
     pub conversations: Conversations,
     pub capper: Capper,
     pub trace: Trace,
+    /// Agent endpoints' in-flight count and used nonces (not cleared by a reset).
+    pub agent: crate::agent::AgentRuntime,
 }
 
 impl Inner {
@@ -117,6 +124,8 @@ impl Inner {
             Endpoint::Engagement => counts.engagement += 1,
             Endpoint::Report => counts.report += 1,
             Endpoint::Csds => counts.csds += 1,
+            Endpoint::Visit => counts.visit += 1,
+            Endpoint::Engactivity => counts.engactivity += 1,
         }
     }
 

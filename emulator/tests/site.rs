@@ -11,7 +11,8 @@ use common::*;
 use lpmon_emulator::site::{router, SiteSettings};
 
 const PAGE: &str = r#"<!doctype html><script src="/dist/lpmon.js" data-domain="%LPMON_API%"
- data-host="%LPMON_API_HOST%" data-account-id="%LPMON_ACCOUNT%" data-app-installation-id="%LPMON_APP%"></script>"#;
+ data-host="%LPMON_API_HOST%" data-account-id="%LPMON_ACCOUNT%" data-app-installation-id="%LPMON_APP%"></script>
+<meta name="agent-token" content="%LPMON_AGENT_TOKEN%">"#;
 
 fn site(root: &Path) -> Router {
     router(SiteSettings {
@@ -20,6 +21,7 @@ fn site(root: &Path) -> Router {
         api_host: "127.0.0.1:8031".to_owned(),
         account: ACCOUNT.to_owned(),
         app_installation_id: APP.to_owned(),
+        agent_token: "token-for-tests".to_owned(),
     })
 }
 
@@ -56,6 +58,9 @@ async fn html_placeholders_are_filled() {
         page.text
     );
     assert!(page.text.contains(r#"data-host="127.0.0.1:8031""#));
+    assert!(page
+        .text
+        .contains(r#"<meta name="agent-token" content="token-for-tests">"#));
     assert!(page
         .text
         .contains(&format!(r#"data-account-id="{ACCOUNT}""#)));

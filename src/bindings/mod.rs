@@ -6,6 +6,7 @@
 use crate::prelude::*;
 
 mod convert;
+mod helpers;
 mod types;
 
 use ::core::future::Future;

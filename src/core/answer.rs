@@ -132,7 +132,7 @@ fn has_ids(body: &Json) -> bool {
 }
 
 /// `Retry-After` in whole seconds, as milliseconds; HTTP dates and junk count as no hint.
-fn retry_after_ms(header: Option<&str>) -> u32 {
+pub(crate) fn retry_after_ms(header: Option<&str>) -> u32 {
     header
         .and_then(|h| parse_int(h.trim_ascii()))
         .filter(|s| *s >= 0)

@@ -117,7 +117,8 @@ fn optional_str(v: &Json, key: &str) -> Result<Option<String>, Error> {
     }
 }
 
-fn delays(r: &Json) -> Result<Vec<u32>, Error> {
+/// `retry.delaysMs`: at most 16 pauses of 0 to 3 600 000 ms.
+pub(crate) fn delays(r: &Json) -> Result<Vec<u32>, Error> {
     let list = r.get("delaysMs").and_then(Json::as_arr);
     let Some(list) = list else {
         return Err(Error::config(&[

@@ -2,6 +2,7 @@
 //! retry policy and SDE validation. Nothing here touches the browser; side effects come in
 //! through the traits of [`ports`], so everything is tested natively with the fakes.
 
+pub mod agent;
 pub mod answer;
 pub mod client_props;
 pub mod config;

@@ -7,7 +7,7 @@ use crate::prelude::*;
 
 use super::{js, task};
 use crate::core::json::Json;
-use crate::core::ports::{HttpAnswer, HttpRequest, NetError};
+use crate::core::ports::{HttpAnswer, HttpRequest, Method, NetError};
 use wasm_bindgen::prelude::*;
 
 /// Calls fetch now (the request is on its way when this returns) and gives the promise of its
@@ -26,6 +26,11 @@ fn start(req: HttpRequest) -> js::Promise {
     }
     if req.keepalive {
         init.set("keepalive", Json::Bool(true));
+    }
+    // Identical concurrent GETs (CSDS, the agent APIs) must each reach the server: Chromium queues
+    // cacheable ones behind each other, which hid 429 throttling.
+    if req.method == Method::Get {
+        init.set("cache", Json::str("no-store"));
     }
     let timeout = req.timeout_ms.min(i32::MAX as u32);
     js::http(&req.url, &init.to_text(), timeout)

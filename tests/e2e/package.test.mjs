@@ -22,7 +22,9 @@ test('npm pack ships the ESM entry, its types, the wasm and the script-tag files
   const files = packed.files.map((f) => f.path).sort();
   assert.deepEqual(files, [
     'README.md', 'dist/lpmon.js', 'dist/lpmon_bg.wasm', 'dist/lpmon_glue.js', 'dist/snippet.min.js',
-    'js/global.d.ts', 'js/index.d.ts', 'js/index.js', 'package.json', 'pkg/lpmon.d.ts', 'pkg/lpmon.js', 'pkg/lpmon_bg.wasm',
+    'js/global.d.ts', 'js/index.d.ts', 'js/index.js', 'package.json',
+    'pkg/agent/lpmon_agent.d.ts', 'pkg/agent/lpmon_agent.js', 'pkg/agent/lpmon_agent_bg.wasm',
+    'pkg/lpmon.d.ts', 'pkg/lpmon.js', 'pkg/lpmon_bg.wasm',
   ]);
   const meta = JSON.parse(readFileSync(join(spa, 'node_modules', 'lpmon', 'package.json'), 'utf8'));
   assert.equal(meta.type, 'module');
@@ -31,10 +33,11 @@ test('npm pack ships the ESM entry, its types, the wasm and the script-tag files
   assert.deepEqual(meta.exports['.'], { types: './js/index.d.ts', default: './js/index.js' });
   assert.deepEqual(meta.exports['./global'], { types: './js/global.d.ts' });
   // Every file the exports and the entry's imports name is in the package.
-  for (const target of ['js/index.js', 'js/index.d.ts', 'js/global.d.ts', 'pkg/lpmon.js', 'pkg/lpmon.d.ts', 'pkg/lpmon_bg.wasm']) {
+  for (const target of ['js/index.js', 'js/index.d.ts', 'js/global.d.ts', 'pkg/lpmon.js', 'pkg/lpmon.d.ts', 'pkg/lpmon_bg.wasm', 'pkg/agent/lpmon_agent.js']) {
     assert.ok(files.includes(target), target);
   }
-  assert.ok(packed.size < 150 * 1024, `tarball size ${packed.size}`);
+  // Most of it is the agent wasm, which only agent tools ever fetch.
+  assert.ok(packed.size < 400 * 1024, `tarball size ${packed.size}`);
 });
 
 /** Runs an ES module snippet in a fresh Node with `window`, `document`, `self` and storage trapped. */
@@ -55,12 +58,14 @@ function inNode(cwd, body) {
 const USE_LPMON = `
     out.exports = Object.keys(lpmon).sort();
     try { lpmon.createMonitor({ accountId: '12345678', appInstallationId: 'x' }); out.create = 'created'; } catch (e) { out.create = failure(e); }
+    try { lpmon.createAgentClient({ accountId: '12345678', auth: { bearer: 't' } }); out.agent = 'created'; } catch (e) { out.agent = failure(e); }
+    try { lpmon.conversationContext({}); out.helper = 'answered'; } catch (e) { out.helper = failure(e); }
     out.init = await lpmon.default().then(() => 'resolved', failure);`;
 
 test('importing the installed package in Node touches no browser global; its functions fail with a config error', T, () => {
   const out = inNode(spa, `const lpmon = await import('lpmon');${USE_LPMON}`);
-  assert.deepEqual(out.exports, ['createMonitor', 'default']);
-  for (const call of [out.create, out.init]) {
+  assert.deepEqual(out.exports, ['clientPropertiesHeader', 'conversationContext', 'createAgentClient', 'createMonitor', 'default']);
+  for (const call of [out.create, out.init, out.agent, out.helper]) {
     assert.equal(call.name, 'LpmonError');
     assert.equal(call.kind, 'config');
     assert.match(call.message, /runs in a browser/);

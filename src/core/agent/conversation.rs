@@ -1,0 +1,206 @@
+//! From an engagement answer to a conversation: the ids a messaging client puts into
+//! `cm.ConsumerRequestConversation`, and the JSON of its `client-properties` header.
+//!
+//! Small and built on [`Json`], because it ships in the consumer wasm: a brand page that shows
+//! "Message us" is also the page that opens the conversation.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use crate::core::error::Error;
+use crate::core::json::Json;
+
+/// `{campaignInfo: {campaignId, engagementId}, conversationContext: {type: "SharkContext",
+/// visitorId, sessionId, interactionContextId, lang?}}` from the first `expose` entry of an
+/// `engage` result. Ids travel exactly as the engagement answer gave them.
+pub fn conversation_context(engage: &Json, options: &Json) -> Result<Json, Error> {
+    let lang = match (options, options.get("lang")) {
+        (Json::Null, _) | (Json::Obj(_), None | Some(Json::Null)) => None,
+        (Json::Obj(_), Some(Json::Str(s))) if !s.trim().is_empty() => Some(s.trim()),
+        _ => {
+            return Err(Error::invalid(&[
+                "options.lang must be a language tag such as 'en-US'",
+            ]))
+        }
+    };
+    let details = engage
+        .get("engagementDetails")
+        .and_then(Json::as_arr)
+        .unwrap_or_default();
+    let Some(offer) = details.iter().find(|d| status(d) == Some("expose")) else {
+        let open = details.iter().any(|d| status(d) == Some("conversation"));
+        return Err(Error::invalid(&[if open {
+            "the consumer already has an open conversation: resume it instead of requesting a new one"
+        } else {
+            "the engage result offers no engagement (no 'expose' entry in engagementDetails)"
+        }]));
+    };
+    // (from the engage result itself?, member there, member in the output)
+    const COPY: [(bool, &str, &str); 5] = [
+        (false, "campaignId", "campaignId"),
+        (false, "engagementId", "engagementId"),
+        (true, "visitorId", "visitorId"),
+        (true, "sessionId", "sessionId"),
+        (false, "contextId", "interactionContextId"),
+    ];
+    let mut campaign = Json::Obj(Vec::new());
+    let mut context = Json::Obj(vec![("type".into(), Json::str("SharkContext"))]);
+    for (i, (top, from, to)) in COPY.into_iter().enumerate() {
+        let source = if top { engage } else { offer };
+        let Some(v @ (Json::Num(_) | Json::Str(_))) = source.get(from) else {
+            return Err(Error::invalid(&["the engage result has no ", from]));
+        };
+        let target = if i < 2 { &mut campaign } else { &mut context };
+        target.set(to, v.clone());
+    }
+    if let Some(lang) = lang {
+        context.set("lang", Json::str(lang));
+    }
+    Ok(Json::Obj(vec![
+        ("campaignInfo".into(), campaign),
+        ("conversationContext".into(), context),
+    ]))
+}
+
+fn status(detail: &Json) -> Option<&str> {
+    detail.get("status").and_then(Json::as_str)
+}
+
+/// The JSON text of the `client-properties` header: `defaults` (what the browser tells, with
+/// `integration: "WEB_SDK"`) overridden by `props`; a `null` value leaves a default out.
+pub fn client_properties_header(defaults: &Json, props: &Json) -> Result<String, Error> {
+    let mut out = defaults.clone();
+    match props {
+        Json::Null => {}
+        Json::Obj(given) => {
+            for (key, value) in given {
+                match value {
+                    Json::Str(_) => out.set(key, value.clone()),
+                    Json::Null => {
+                        out.take(key);
+                    }
+                    _ => {
+                        return Err(Error::invalid(&[
+                            "clientProperties.",
+                            key,
+                            " must be a string",
+                        ]))
+                    }
+                }
+            }
+        }
+        _ => return Err(Error::invalid(&["clientProperties must be an object"])),
+    }
+    Ok(out.to_text())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn json(text: &str) -> Json {
+        Json::parse(text).unwrap()
+    }
+
+    const ENGAGED: &str = r#"{"visitorId":"I2NzQ2YzBkZGEzZDMzYjIx","sessionId":"NJIm1tJFT5SV6dTEkmNAjA","pageId":"1","created":true,
+        "engagementDetails":[{"campaignId":2739012212,"engagementId":2739012312,"engagementRevision":4,
+        "contextId":"c-91","connectorId":2739011112,"status":"expose"}]}"#;
+
+    #[test]
+    fn shark_context_from_the_exposed_engagement() {
+        let out = conversation_context(&json(ENGAGED), &json(r#"{"lang":"en-US"}"#)).unwrap();
+        assert_eq!(
+            out.to_text(),
+            r#"{"campaignInfo":{"campaignId":2739012212,"engagementId":2739012312},"conversationContext":{"type":"SharkContext","visitorId":"I2NzQ2YzBkZGEzZDMzYjIx","sessionId":"NJIm1tJFT5SV6dTEkmNAjA","interactionContextId":"c-91","lang":"en-US"}}"#
+        );
+        let no_lang = conversation_context(&json(ENGAGED), &Json::Null).unwrap();
+        let ctx = no_lang.get("conversationContext").unwrap();
+        assert!(ctx.get("lang").is_none(), "lang is left out when not given");
+        assert_eq!(
+            conversation_context(&json(ENGAGED), &json("{}")).unwrap(),
+            no_lang
+        );
+    }
+
+    #[test]
+    fn the_first_expose_entry_wins() {
+        let engaged = r#"{"visitorId":"V","sessionId":"S","engagementDetails":[
+            {"campaignId":1,"engagementId":2,"conversationId":"conv-1","status":"conversation"},
+            {"campaignId":3,"engagementId":4,"contextId":"c2","status":"expose"},
+            {"campaignId":5,"engagementId":6,"contextId":"c3","status":"expose"}]}"#;
+        let out = conversation_context(&json(engaged), &Json::Null).unwrap();
+        assert_eq!(
+            out.get("campaignInfo").unwrap().to_text(),
+            r#"{"campaignId":3,"engagementId":4}"#
+        );
+    }
+
+    #[test]
+    fn no_engagement_or_an_open_conversation_is_a_validation_error() {
+        for (engaged, says) in [
+            (
+                r#"{"visitorId":"V","sessionId":"S","engagementDetails":[]}"#,
+                "offers no engagement",
+            ),
+            (
+                r#"{"visitorId":"V","sessionId":"S"}"#,
+                "offers no engagement",
+            ),
+            (
+                r#"{"visitorId":"V","sessionId":"S","engagementDetails":[{"campaignId":1,"engagementId":2,"conversationId":"conv-7","status":"conversation"}]}"#,
+                "already has an open conversation",
+            ),
+            (
+                r#"{"sessionId":"S","engagementDetails":[{"campaignId":1,"engagementId":2,"contextId":"c","status":"expose"}]}"#,
+                "has no visitorId",
+            ),
+            (
+                r#"{"visitorId":"V","sessionId":null,"engagementDetails":[{"campaignId":1,"engagementId":2,"contextId":"c","status":"expose"}]}"#,
+                "has no sessionId",
+            ),
+            (
+                r#"{"visitorId":"V","sessionId":"S","engagementDetails":[{"campaignId":1,"engagementId":2,"status":"expose"}]}"#,
+                "has no contextId",
+            ),
+            ("[]", "offers no engagement"),
+        ] {
+            let e = conversation_context(&json(engaged), &Json::Null).unwrap_err();
+            assert_eq!(e.kind(), "validation", "{engaged}");
+            assert!(e.message().contains(says), "{engaged}: {}", e.message());
+        }
+        for options in [r#"{"lang":5}"#, r#"{"lang":" "}"#, r#""en""#] {
+            let e = conversation_context(&json(ENGAGED), &json(options)).unwrap_err();
+            assert_eq!(e.kind(), "validation", "{options}");
+        }
+    }
+
+    #[test]
+    fn header_merges_props_over_defaults() {
+        let defaults = json(
+            r#"{"deviceFamily":"DESKTOP","os":"LINUX","browser":"CHROME","integration":"WEB_SDK"}"#,
+        );
+        let text = client_properties_header(
+            &defaults,
+            &json(r#"{"appId":"test app id","browser":null,"deviceFamily":"TABLET","timeZone":"Europe/Paris"}"#),
+        )
+        .unwrap();
+        assert_eq!(
+            text,
+            r#"{"deviceFamily":"TABLET","os":"LINUX","integration":"WEB_SDK","appId":"test app id","timeZone":"Europe/Paris"}"#
+        );
+        assert_eq!(
+            client_properties_header(&defaults, &Json::Null).unwrap(),
+            defaults.to_text()
+        );
+        for bad in [
+            r#"{"appVersion":2}"#,
+            r#"{"os":{"name":"x"}}"#,
+            "[]",
+            "\"x\"",
+        ] {
+            let e = client_properties_header(&defaults, &json(bad)).unwrap_err();
+            assert_eq!(e.kind(), "validation", "{bad}");
+        }
+    }
+}
