@@ -24,6 +24,8 @@ pub mod text;
 #[cfg(test)]
 mod fakes;
 #[cfg(test)]
+mod fuzz_tests;
+#[cfg(test)]
 mod monitor_tests;
 #[cfg(test)]
 mod queue_tests;
