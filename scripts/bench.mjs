@@ -1,0 +1,170 @@
+// `npm run bench`: builds the release package, then measures in headless Chromium against the
+// emulator on loopback, in one run: transfer size, start-up against an empty wasm-bindgen module,
+// per-call cost against a plain fetch doing the same requests, main-thread blocking under 10,000
+// reports, and memory after 10 and after 10,000 calls. Prints a table, writes bench/results.json,
+// and exits 1 when a budget is crossed. Machines are noisy: medians and ratios, not single times.
+// Options: --loads N (start-up page loads each, default 60), --calls N (default 1000),
+// --flood N (default 10000).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { root, run, env, fail } from './tools.mjs';
+
+const opt = (name, dflt) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const LOADS = opt('--loads', 60);
+const CALLS = opt('--calls', 1000);
+const FLOOD = opt('--flood', 10000);
+const BUDGET = { totalGzip: 40 * 1024, goalGzip: 18 * 1024, callRatio: 1.10, startupRatio: 2 };
+
+// ---- build: the release package, the emulator, the empty comparison module
+if ((await run('node', [join(root, 'scripts', 'setup.mjs'), '--build-tools'])) !== 0) fail('set-up failed');
+if ((await run('node', [join(root, 'scripts', 'build.mjs')])) !== 0) fail('build failed');
+if ((await run('cargo', ['build', '-p', 'lpmon-emulator'])) !== 0) fail('the emulator did not build');
+const emptyDir = join(root, 'bench', 'empty');
+if ((await run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--manifest-path', join(emptyDir, 'Cargo.toml')])) !== 0) {
+  fail('the empty module did not build');
+}
+const emptyOut = join(root, 'pkg', 'bench-empty');
+const wb = spawnSync('wasm-bindgen', ['--target', 'web', '--out-dir', emptyOut,
+  join(emptyDir, 'target', 'wasm32-unknown-unknown', 'release', 'lpmon_bench_empty.wasm')], { env, stdio: 'inherit' });
+if (wb.status !== 0) fail('wasm-bindgen failed on the empty module');
+const emptyWasm = join(emptyOut, 'lpmon_bench_empty_bg.wasm');
+if ((await run('wasm-opt', ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
+  '--enable-reference-types', '--enable-multivalue', '--strip-debug', '--strip-producers', emptyWasm, '-o', emptyWasm])) !== 0) {
+  fail('wasm-opt failed on the empty module');
+}
+
+// Imported only now: a fresh machine has playwright-core once set-up ran.
+const { startEmulator, launchBrowser } = await import('../tests/e2e/harness.mjs');
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
+const round = (x, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+
+const sizes = JSON.parse(readFileSync(join(root, 'dist', 'sizes.json'), 'utf8'));
+sizes.emptyModule = { gzip: gzipSync(readFileSync(emptyWasm), { level: 9 }).length };
+
+const emu = await startEmulator();
+const browser = await launchBrowser();
+const results = { date: new Date().toISOString(), machine: { cpus: (await import('node:os')).cpus().length }, sizes };
+try {
+  // ---- start-up: fresh page loads, lpmon and the empty module interleaved
+  const startup = { lpmon: [], empty: [] };
+  const context = await browser.newContext();
+  for (let i = 0; i < LOADS * 2; i++) {
+    const which = i % 2 ? 'empty' : 'lpmon';
+    const page = await context.newPage();
+    await page.goto(`${emu.site}/bench/startup.html?which=${which}&i=${i}`);
+    await page.waitForFunction(() => window.startupMs !== undefined || window.startupError !== undefined);
+    const { ms, error } = await page.evaluate(() => ({ ms: window.startupMs, error: window.startupError }));
+    if (error) throw new Error(`start-up page (${which}): ${error}`);
+    startup[which].push(ms);
+    await page.close();
+  }
+  await context.close();
+  results.startup = {
+    loads: LOADS,
+    lpmon: { medianMs: round(median(startup.lpmon)), p95Ms: round(p95(startup.lpmon)) },
+    empty: { medianMs: round(median(startup.empty)), p95Ms: round(p95(startup.empty)) },
+  };
+  results.startup.ratio = round(results.startup.lpmon.medianMs / results.startup.empty.medianMs);
+
+  // ---- per call, main thread and memory: one page, one CDP session for heap figures
+  const page = await (await browser.newContext()).newPage();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const heap = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return metrics.find((m) => m.name === 'JSHeapUsedSize').value;
+  };
+  await page.goto(`${emu.site}/bench/calls.html`);
+  await page.waitForFunction(() => window.benchReady);
+  const ids = await page.evaluate(() => window.bench.setup());
+  // The plain baseline sends exactly what lpmon sent: take lpmon's engage body from the journal.
+  const journal = await (await fetch(`${emu.api}/__emulator/requests`)).json();
+  const engageBody = JSON.stringify(journal.filter((r) => r.path.endsWith('/engagement')).pop().body);
+
+  const per = {};
+  for (const kind of ['engage', 'report']) {
+    const t = await page.evaluate(([k, n, b]) => window.bench.calls(k, n, b), [kind, CALLS, engageBody]);
+    per[kind] = {
+      calls: CALLS,
+      lpmonMedianMs: round(median(t.lpmon)),
+      plainMedianMs: round(median(t.plain)),
+      ratio: round(median(t.lpmon) / median(t.plain)),
+      lpmonP95Ms: round(p95(t.lpmon)),
+      plainP95Ms: round(p95(t.plain)),
+    };
+  }
+  results.perCall = per;
+
+  const memoryAt = async () => ({ wasmBytes: await page.evaluate(() => window.bench.wasmMemory()), jsHeapBytes: await heap() });
+  await page.evaluate(() => window.bench.flood(10, 10));
+  const after10 = await memoryAt();
+  const flood = await page.evaluate(([n]) => window.bench.flood(n, 500), [FLOOD]);
+  const after10k = await memoryAt();
+  results.mainThread = { reports: FLOOD, batch: 500, ...flood, seconds: round(flood.seconds), longestTaskMs: round(flood.longestTaskMs, 1), totalBlockingMs: round(flood.totalBlockingMs, 1) };
+  results.memory = { after10, [`after${FLOOD}`]: after10k };
+  results.ids = ids;
+} finally {
+  await browser.close();
+  await emu.stop();
+}
+
+// ---- budgets
+const checks = [
+  ['total transfer (gzip) ≤ 40 KB', sizes.total.gzip <= BUDGET.totalGzip, `${sizes.total.gzip} B`],
+  ['engage per-call ratio ≤ 1.10', results.perCall.engage.ratio <= BUDGET.callRatio, String(results.perCall.engage.ratio)],
+  ['report per-call ratio ≤ 1.10', results.perCall.report.ratio <= BUDGET.callRatio, String(results.perCall.report.ratio)],
+  ['start-up median ≤ 2 × empty module', results.startup.ratio <= BUDGET.startupRatio, `${results.startup.ratio} ×`],
+];
+results.budgets = checks.map(([name, ok, value]) => ({ name, ok, value }));
+mkdirSync(join(root, 'bench'), { recursive: true });
+writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+
+const kb = (b) => (b / 1024).toFixed(1) + ' KB';
+const row = (cells) => console.log('| ' + cells.join(' | ') + ' |');
+console.log('\n## lpmon bench\n');
+row(['transfer', 'raw', 'gzip -9', 'brotli']);
+row(['---', '---', '---', '---']);
+for (const k of ['wasm', 'glue', 'loader', 'total']) row([k, kb(sizes[k].raw), kb(sizes[k].gzip), kb(sizes[k].brotli)]);
+row(['empty wasm-bindgen module (wasm)', '', kb(sizes.emptyModule.gzip), '']);
+console.log();
+row(['start-up (' + LOADS + ' fresh loads each)', 'median', 'p95']);
+row(['---', '---', '---']);
+row(['lpmon: script start → getVid()', results.startup.lpmon.medianMs + ' ms', results.startup.lpmon.p95Ms + ' ms']);
+row(['empty module: start → first call', results.startup.empty.medianMs + ' ms', results.startup.empty.p95Ms + ' ms']);
+row(['ratio (medians)', results.startup.ratio + ' ×', '']);
+console.log();
+row(['per call (' + CALLS + ' each, interleaved)', 'lpmon median', 'plain fetch median', 'ratio']);
+row(['---', '---', '---', '---']);
+for (const k of ['engage', 'report']) row([k, per(k).lpmonMedianMs + ' ms', per(k).plainMedianMs + ' ms', per(k).ratio + ' ×']);
+console.log();
+row(['main thread (' + FLOOD + ' reports, 500 at a time)', 'value']);
+row(['---', '---']);
+row(['wall time', results.mainThread.seconds + ' s']);
+row(['long tasks', String(results.mainThread.longTasks)]);
+row(['longest task', results.mainThread.longestTaskMs + ' ms']);
+row(['total blocking time', results.mainThread.totalBlockingMs + ' ms']);
+console.log();
+row(['memory', 'after 10 calls', `after ${FLOOD} calls`]);
+row(['---', '---', '---']);
+row(['wasm linear memory', kb(results.memory.after10.wasmBytes), kb(results.memory[`after${FLOOD}`].wasmBytes)]);
+row(['JS heap (after GC)', kb(results.memory.after10.jsHeapBytes), kb(results.memory[`after${FLOOD}`].jsHeapBytes)]);
+console.log();
+for (const c of results.budgets) console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.value}`);
+console.log('\nwritten: bench/results.json');
+process.exit(results.budgets.every((c) => c.ok) ? 0 : 1);
+
+function per(k) {
+  return results.perCall[k];
+}

@@ -1,0 +1,75 @@
+// Per-call cost and load, driven by scripts/bench.mjs: lpmon's engage/report against the same
+// requests made with a plain fetch (the baseline), interleaved; a flood of reports with the long
+// tasks it causes; the wasm memory before and after.
+import init, { createMonitor } from '/js/index.js';
+
+const meta = (name) => document.querySelector(`meta[name="${name}"]`).content;
+const api = meta('lpmon-api');
+const account = meta('lpmon-account');
+const app = meta('lpmon-app');
+const base = `${api}/api/account/${account}/app/${app}`;
+let monitor;
+let memory;
+
+const longTasks = [];
+new PerformanceObserver((list) => longTasks.push(...list.getEntries())).observe({ type: 'longtask', buffered: true });
+
+window.bench = {
+  async setup() {
+    const exports = await init();
+    // Export names are minified: the memory is the one WebAssembly.Memory among them.
+    memory = Object.values(exports).find((v) => v instanceof WebAssembly.Memory);
+    monitor = createMonitor({ accountId: account, appInstallationId: app, domain: api });
+    const first = await monitor.engage();
+    return { vid: first.visitorId, sid: first.sessionId };
+  },
+
+  /** `n` rounds of one lpmon call and the same request by hand, alternating which goes first. */
+  async calls(kind, n, engageBody) {
+    const vid = monitor.getVid();
+    const sid = monitor.getSid();
+    const report = { engagementAttributes: [{ type: 'searchInfo', keywords: ['bench'] }] };
+    const url = `${base}/${kind === 'engage' ? 'engagement' : 'report'}?v=1.0&vid=${vid}&sid=${sid}`;
+    const request = kind === 'engage'
+      ? { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: engageBody }
+      : { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-HTTP-Method-Override': 'PUT' }, body: JSON.stringify(report), keepalive: true };
+    const lpmon = () => (kind === 'engage' ? monitor.engage() : monitor.report(report));
+    const plain = async () => JSON.parse(await (await fetch(url, request)).text());
+    const timed = async (f) => { const t = performance.now(); await f(); return performance.now() - t; };
+    const out = { lpmon: [], plain: [] };
+    for (let i = 0; i < n; i++) {
+      if (i % 2) {
+        out.plain.push(await timed(plain));
+        out.lpmon.push(await timed(lpmon));
+      } else {
+        out.lpmon.push(await timed(lpmon));
+        out.plain.push(await timed(plain));
+      }
+    }
+    return out;
+  },
+
+  /** `total` reports, `batch` at a time; the long tasks they cause. */
+  async flood(total, batch) {
+    longTasks.length = 0;
+    const t = performance.now();
+    for (let done = 0; done < total; done += batch) {
+      const calls = [];
+      for (let i = 0; i < Math.min(batch, total - done); i++) {
+        calls.push(monitor.report({ engagementAttributes: [{ type: 'searchInfo', keywords: ['flood', String(done + i)] }] }));
+      }
+      await Promise.all(calls);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    const durations = longTasks.map((e) => e.duration);
+    return {
+      seconds: (performance.now() - t) / 1000,
+      longTasks: durations.length,
+      longestTaskMs: durations.length ? Math.max(...durations) : 0,
+      totalBlockingMs: durations.reduce((s, d) => s + Math.max(0, d - 50), 0),
+    };
+  },
+
+  wasmMemory: () => memory.buffer.byteLength,
+};
+window.benchReady = true;
