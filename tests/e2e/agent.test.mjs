@@ -3,7 +3,7 @@
 // error code, 429 retries, the lazy agent wasm, and the conversation helpers.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, launchBrowser, control, ACCOUNT } from './harness.mjs';
+import { openSuite, closeSuite, startEmulator, control, ACCOUNT } from './harness.mjs';
 
 const BEARER = 'emulator-agent-token';
 const OAUTH = {
@@ -12,15 +12,9 @@ const OAUTH = {
 };
 
 let emu, browser, ctl, page;
-before(async () => {
-  emu = await startEmulator();
-  ctl = control(emu.api);
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await emu?.stop();
-});
+let suite;
+before(async () => ({ emu, ctl, browser } = suite = await openSuite()));
+after(() => closeSuite(suite));
 beforeEach(async () => {
   await ctl.reset();
   await page?.context().close();

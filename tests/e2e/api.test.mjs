@@ -1,18 +1,12 @@
 // The ES module API in a real browser against the emulator: result shapes, errors, sessions.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, launchBrowser, control, calls } from './harness.mjs';
+import { openSuite, closeSuite, calls } from './harness.mjs';
 
 let emu, browser, ctl, page;
-before(async () => {
-  emu = await startEmulator();
-  ctl = control(emu.api);
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await emu?.stop();
-});
+let suite;
+before(async () => ({ emu, ctl, browser } = suite = await openSuite()));
+after(() => closeSuite(suite));
 beforeEach(async () => {
   await ctl.reset();
   await page?.context().close();

@@ -2,7 +2,7 @@
 // per account, keeps the answer (memory + localStorage, 24 h) and falls back to it when CSDS fails.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, launchBrowser, control, calls, ACCOUNT } from './harness.mjs';
+import { openSuite, closeSuite, calls, ACCOUNT } from './harness.mjs';
 
 // A page that never answers must fail the test, not hang the run.
 const T = { timeout: 60000 };
@@ -10,15 +10,9 @@ const T = { timeout: 60000 };
 const KEY = `lpmon:csds:${ACCOUNT}`;
 const DAY = 24 * 60 * 60 * 1000;
 let emu, browser, ctl, context;
-before(async () => {
-  emu = await startEmulator();
-  ctl = control(emu.api);
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await emu?.stop();
-});
+let suite;
+before(async () => ({ emu, ctl, browser } = suite = await openSuite()));
+after(() => closeSuite(suite));
 beforeEach(async () => {
   await context?.close();
   await ctl.reset();

@@ -3,18 +3,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startEmulator, launchBrowser, control, output, eventually } from './harness.mjs';
+import { openSuite, closeSuite, output, eventually } from './harness.mjs';
 
 let emu, browser, ctl;
-before(async () => {
-  emu = await startEmulator();
-  ctl = control(emu.api);
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await emu?.stop();
-});
+let suite;
+before(async () => ({ emu, ctl, browser } = suite = await openSuite()));
+after(() => closeSuite(suite));
 
 test('the dashboard renders live activity and the current visit as a timeline', async () => {
   await ctl.reset();

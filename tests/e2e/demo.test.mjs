@@ -4,18 +4,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startEmulator, launchBrowser, control, calls, eventually, output, EXAMPLE_CAMPAIGNS } from './harness.mjs';
+import { openSuite, closeSuite, calls, eventually, output, EXAMPLE_CAMPAIGNS } from './harness.mjs';
 
 let emu, browser, ctl;
-before(async () => {
-  emu = await startEmulator(['--campaigns', EXAMPLE_CAMPAIGNS]);
-  ctl = control(emu.api);
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await emu?.stop();
-});
+let suite;
+before(async () => ({ emu, ctl, browser } = suite = await openSuite(['--campaigns', EXAMPLE_CAMPAIGNS])));
+after(() => closeSuite(suite));
 
 test('the demo engages, shows the button, reports impressions, opens a conversation and keeps ids across a reload', async () => {
   await ctl.reset();

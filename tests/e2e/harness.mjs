@@ -108,3 +108,15 @@ export async function eventually(check, ms = 5000, what = 'condition') {
   }
   throw new Error(`timed out waiting for ${what}: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
 }
+
+/** The emulator (started with `args`) and a browser, for a test file's `before` hook. */
+export async function openSuite(args = []) {
+  const emu = await startEmulator(args);
+  return { emu, ctl: control(emu.api), browser: await launchBrowser() };
+}
+
+/** Stops what `openSuite` started (for the `after` hook; safe when it failed half-way). */
+export async function closeSuite(suite) {
+  await suite?.browser?.close();
+  await suite?.emu?.stop();
+}

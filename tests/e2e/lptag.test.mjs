@@ -2,21 +2,15 @@
 // running on lpmon in headless Chromium against the emulator.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, launchBrowser, control, calls, eventually, ACCOUNT, APP } from './harness.mjs';
+import { openSuite, closeSuite, calls, eventually, ACCOUNT, APP } from './harness.mjs';
 
 // A page that never answers must fail the test, not hang the run.
 const T = { timeout: 20000 };
 
 let emu, browser, ctl, context, page, errors;
-before(async () => {
-  emu = await startEmulator();
-  ctl = control(emu.api);
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await emu?.stop();
-});
+let suite;
+before(async () => ({ emu, ctl, browser } = suite = await openSuite()));
+after(() => closeSuite(suite));
 beforeEach(async () => {
   await context?.close();
   await ctl.reset();

@@ -2,21 +2,15 @@
 // in order, streaming compilation of the .wasm, and quiet degradation when a CSP blocks wasm.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, launchBrowser, control, calls, eventually } from './harness.mjs';
+import { openSuite, closeSuite, calls, eventually } from './harness.mjs';
 
 // A page that never answers must fail the test, not hang the run.
 const T = { timeout: 60000 };
 
 let emu, browser, ctl, context;
-before(async () => {
-  emu = await startEmulator();
-  ctl = control(emu.api);
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await emu?.stop();
-});
+let suite;
+before(async () => ({ emu, ctl, browser } = suite = await openSuite()));
+after(() => closeSuite(suite));
 beforeEach(async () => {
   // Close the previous pages first: calls still in flight must not land in this test's journal.
   await context?.close();

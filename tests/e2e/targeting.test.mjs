@@ -4,7 +4,7 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startEmulator, launchBrowser, control, calls, output, EXAMPLE_CAMPAIGNS } from './harness.mjs';
+import { openSuite, closeSuite, startEmulator, control, calls, output, EXAMPLE_CAMPAIGNS } from './harness.mjs';
 
 // Engagement ids of the example campaign file.
 const A = 3100000011; // Welcome: everyone
@@ -14,15 +14,9 @@ const C = 3100000041; // Sport season: sec://Sport
 const E = 3100000051; // Video advice: top priority, agents offline
 
 let emu, browser, ctl;
-before(async () => {
-  emu = await startEmulator(['--campaigns', EXAMPLE_CAMPAIGNS]);
-  ctl = control(emu.api);
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await emu?.stop();
-});
+let suite;
+before(async () => ({ emu, ctl, browser } = suite = await openSuite(['--campaigns', EXAMPLE_CAMPAIGNS])));
+after(() => closeSuite(suite));
 beforeEach(async () => {
   await ctl.reset();
 });
