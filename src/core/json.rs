@@ -219,7 +219,8 @@ pub fn quoted(s: &str) -> String {
     out
 }
 
-fn write_str(s: &str, out: &mut String) {
+/// Appends `s` as a JSON string literal to `out`.
+pub fn write_str(s: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
     for c in s.chars() {
