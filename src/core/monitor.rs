@@ -11,7 +11,7 @@ use crate::core::answer::{self, Verdict};
 use crate::core::config::{self, Config};
 use crate::core::error::Error;
 use crate::core::gate::Gate;
-use crate::core::json::{uint_text, Json};
+use crate::core::json::{quoted, uint_text, write_str, Json};
 use crate::core::ports::Platform;
 use crate::core::queue::{self, Entry, Queue, State};
 use crate::core::request::{self, Call, Ids};
@@ -72,6 +72,13 @@ pub struct Monitor<P> {
     client_props: Json,
 }
 
+/// A value of an event field.
+enum Val {
+    Str(&'static str),
+    Num(u64),
+    Bool(bool),
+}
+
 /// How one exchange with the server ended, when it did not succeed.
 enum Failure {
     /// 404/37 or 404/39 on a request that carried a pair.
@@ -113,7 +120,7 @@ impl<P: Platform> Monitor<P> {
             if !self.shared.warned_corrupt.replace(true) {
                 self.emit(
                     "STORAGE_IGNORED",
-                    &[("reason", Json::str("corrupted or foreign value"))],
+                    &[("reason", Val::Str("corrupted or foreign value"))],
                 );
             }
             return None;
@@ -184,7 +191,7 @@ impl<P: Platform> Monitor<P> {
         if !dropped.is_empty() {
             self.emit(
                 "QUEUE_DROPPED",
-                &[("dropped", Json::uint(dropped.len() as u64))],
+                &[("dropped", Val::Num(dropped.len() as u64))],
             );
         }
         key
@@ -221,7 +228,7 @@ impl<P: Platform> Monitor<P> {
                 if entry.cycles >= queue::MAX_CYCLES || expired {
                     self.platform.remove(key);
                     q.remove(key);
-                    self.emit("QUEUE_GAVE_UP", &[("kind", Json::str(e.kind()))]);
+                    self.emit("QUEUE_GAVE_UP", &[("kind", Val::Str(e.kind()))]);
                 } else {
                     self.platform.write(key, &entry.encode());
                     q.set(key, State::Parked);
@@ -396,10 +403,10 @@ impl<P: Platform> Monitor<P> {
             self.emit(
                 "RETRY",
                 &[
-                    ("method", Json::str(call.resource())),
-                    ("status", Json::uint(u64::from(status))),
-                    ("attempt", Json::uint(attempt as u64 + 1)),
-                    ("pauseMs", Json::uint(u64::from(pause))),
+                    ("method", Val::Str(call.resource())),
+                    ("status", Val::Num(u64::from(status))),
+                    ("attempt", Val::Num(attempt as u64 + 1)),
+                    ("pauseMs", Val::Num(u64::from(pause))),
                 ],
             );
             // Coming back online ends the pause early; a server that asked for a pause gets it.
@@ -467,7 +474,7 @@ impl<P: Platform> Monitor<P> {
             q.flushed(&key, result.clone());
         }
         if sent > 0 {
-            self.emit("QUEUE_FLUSHED", &[("sent", Json::uint(sent))]);
+            self.emit("QUEUE_FLUSHED", &[("sent", Val::Num(sent))]);
         }
     }
 
@@ -507,7 +514,7 @@ impl<P: Platform> Monitor<P> {
                 };
                 match self.deliver_in_turn(&key, entry).await {
                     Ok(_) => self.emit("QUEUE_DELIVERED", &[]),
-                    Err(e) => self.emit("QUEUE_FAILED", &[("kind", Json::str(e.kind()))]),
+                    Err(e) => self.emit("QUEUE_FAILED", &[("kind", Val::Str(e.kind()))]),
                 }
             }
             if !others {
@@ -551,7 +558,7 @@ impl<P: Platform> Monitor<P> {
             }
             if now.saturating_sub(entry.at) > queue::MAX_AGE_MS {
                 self.platform.remove(&key);
-                self.emit("QUEUE_GAVE_UP", &[("kind", Json::str("expired"))]);
+                self.emit("QUEUE_GAVE_UP", &[("kind", Val::Str("expired"))]);
                 continue;
             }
             entry.tab = me.clone();
@@ -570,7 +577,7 @@ impl<P: Platform> Monitor<P> {
         if dropped > 0 {
             self.emit(
                 "IMPRESSIONS_DROPPED",
-                &[("dropped", Json::uint(dropped as u64))],
+                &[("dropped", Val::Num(dropped as u64))],
             );
         }
     }
@@ -609,23 +616,34 @@ impl<P: Platform> Monitor<P> {
         }
     }
 
-    fn emit(&self, name: &str, fields: &[(&str, Json)]) {
-        let mut data = Json::Obj(Vec::new());
+    /// Emits event `name` with `fields` (lpmon's own names and values: written as text directly).
+    fn emit(&self, name: &str, fields: &[(&str, Val)]) {
+        let mut data = String::from("{");
         for (k, v) in fields {
-            data.set(k, v.clone());
+            if data.len() > 1 {
+                data.push(',');
+            }
+            write_str(k, &mut data);
+            data.push(':');
+            match v {
+                Val::Str(s) => write_str(s, &mut data),
+                Val::Num(n) => data.push_str(&uint_text(*n)),
+                Val::Bool(b) => data.push_str(if *b { "true" } else { "false" }),
+            }
         }
-        self.platform.emit(APP, name, data);
+        data.push('}');
+        self.platform.emit(name, &data);
     }
 
     fn complete(&self, call: Call, status: u16, created: Option<bool>) {
-        let mut fields = vec![
-            ("method", Json::str(call.resource())),
-            ("status", Json::uint(u64::from(status))),
+        let fields = [
+            ("method", Val::Str(call.resource())),
+            ("status", Val::Num(u64::from(status))),
+            ("created", Val::Bool(created.unwrap_or_default())),
         ];
-        if let Some(c) = created {
-            fields.push(("created", Json::Bool(c)));
-        }
-        self.emit("REQUEST_COMPLETE", &fields);
+        // `created` only when the request succeeded.
+        let n = if created.is_some() { 3 } else { 2 };
+        self.emit("REQUEST_COMPLETE", fields.get(..n).unwrap_or_default());
     }
 
     /// The engagement body a page load sends: the report's entry points and page id, no SDEs.
@@ -665,11 +683,14 @@ impl<P: Platform> Monitor<P> {
         let looked_up = self.ask_csds().await;
         let origin = match (looked_up, cached) {
             (Ok(o), _) => {
-                let entry = Json::Obj(vec![
-                    ("origin".into(), Json::str(&o)),
-                    ("at".into(), Json::Num(uint_text(now))),
+                let entry = concat(&[
+                    "{\"origin\":",
+                    &quoted(&o),
+                    ",\"at\":",
+                    &uint_text(now),
+                    "}",
                 ]);
-                self.platform.write(&key, &entry.to_text());
+                self.platform.write(&key, &entry);
                 o
             }
             (Err(_), Some((o, _))) => {

@@ -6,8 +6,6 @@ use crate::prelude::*;
 
 use ::core::future::Future;
 
-use crate::core::json::Json;
-
 /// HTTP method; the Monitoring API is used only with GET and POST (PUT travels as an override).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -115,8 +113,9 @@ pub trait Locks {
 
 /// Debug and compatibility events (`lp_monitoringSDK`/`SP_SENT`, storage fallback, ...).
 pub trait Events {
-    /// Publishes one event; `data` never carries consumer data or SDE contents.
-    fn emit(&self, app: &str, name: &str, data: Json);
+    /// Publishes event `name` of lpmon's app ([`crate::core::monitor::APP`]); `data` is the JSON
+    /// text of an object, which never carries consumer data or SDE contents.
+    fn emit(&self, name: &str, data: &str);
 }
 
 /// Everything a monitor needs.
