@@ -115,7 +115,7 @@ impl<P: Platform> Monitor<P> {
 
     /// The live session from storage, if any (expired or corrupted values count as none).
     pub fn session(&self) -> Option<Session> {
-        let text = self.platform.read(&self.cfg.state_key())?;
+        let text = self.platform.read(self.cfg.state_key())?;
         let Some(s) = Session::decode(&text) else {
             if !self.shared.warned_corrupt.replace(true) {
                 self.emit(
@@ -177,7 +177,7 @@ impl<P: Platform> Monitor<P> {
 
     /// Writes a report to storage and queues it, pushing out the oldest when the queue is full.
     fn enqueue(&self, entry: &Entry) -> String {
-        let prefix = queue::prefix(&self.cfg.state_key());
+        let prefix = queue::prefix(self.cfg.state_key());
         let key = queue::entry_key(&prefix, entry.at, self.shared.queue.next_seq(), &entry.tab);
         let text = entry.encode();
         self.platform.write(&key, &text);
@@ -280,7 +280,7 @@ impl<P: Platform> Monitor<P> {
                 None => {
                     // One creation at a time, in this page and across the site's tabs.
                     let _gate = self.shared.gate.enter().await;
-                    let (_lock, waited) = self.platform.exclusive(&self.cfg.state_key()).await;
+                    let (_lock, waited) = self.platform.exclusive(self.cfg.state_key()).await;
                     if waited {
                         self.await_other_tab().await;
                     }
@@ -454,7 +454,7 @@ impl<P: Platform> Monitor<P> {
         ]);
         let mut sent = 0;
         for key in q.flushable() {
-            let Some(mut entry) = self.platform.read(&key).and_then(|t| Entry::decode(&t)) else {
+            let Some(mut entry) = self.stored(&key) else {
                 continue;
             };
             if entry.sid.as_ref().is_some_and(|s| *s != session.sid) {
@@ -508,7 +508,7 @@ impl<P: Platform> Monitor<P> {
                 todo.push(key);
             }
             for key in todo {
-                let Some(entry) = self.platform.read(&key).and_then(|t| Entry::decode(&t)) else {
+                let Some(entry) = self.stored(&key) else {
                     q.remove(&key);
                     continue;
                 };
@@ -527,7 +527,7 @@ impl<P: Platform> Monitor<P> {
     /// Takes over stored reports whose page is gone; returns their keys, oldest first.
     /// Also tells whether reports of pages that look alive were left alone.
     async fn adopt(&self) -> (Vec<String>, bool) {
-        let prefix = queue::prefix(&self.cfg.state_key());
+        let prefix = queue::prefix(self.cfg.state_key());
         let q = &self.shared.queue;
         let mut unknown = self.platform.keys(&prefix);
         unknown.retain(|k| !q.knows(k));
@@ -537,14 +537,14 @@ impl<P: Platform> Monitor<P> {
         let alive = self.platform.held().await;
         let (_lock, _) = self
             .platform
-            .exclusive(&concat(&[self.cfg.state_key().as_str(), ":queue"]))
+            .exclusive(&concat(&[self.cfg.state_key(), ":queue"]))
             .await;
         let me = self.tab();
         let now = self.platform.now_ms();
         let mut adopted = Vec::new();
         let mut others = false;
         for key in unknown {
-            let Some(mut entry) = self.platform.read(&key).and_then(|t| Entry::decode(&t)) else {
+            let Some(mut entry) = self.stored(&key) else {
                 self.platform.remove(&key);
                 continue;
             };
@@ -570,6 +570,11 @@ impl<P: Platform> Monitor<P> {
             adopted.push(key);
         }
         (adopted, others)
+    }
+
+    /// The report stored under `key`, if it is there and readable.
+    fn stored(&self, key: &str) -> Option<Entry> {
+        self.platform.read(key).and_then(|t| Entry::decode(&t))
     }
 
     fn drop_impressions(&self, body: &mut Json) {
@@ -602,7 +607,7 @@ impl<P: Platform> Monitor<P> {
             started_ms,
             last_ms: now,
         };
-        self.platform.write(&self.cfg.state_key(), &s.encode());
+        self.platform.write(self.cfg.state_key(), &s.encode());
     }
 
     /// Drops the stored pair if it is still the one that was refused.
@@ -611,7 +616,7 @@ impl<P: Platform> Monitor<P> {
             if refused.vid.as_deref() == Some(s.vid.as_str())
                 && refused.sid.as_deref() == Some(s.sid.as_str())
             {
-                self.platform.remove(&self.cfg.state_key());
+                self.platform.remove(self.cfg.state_key());
             }
         }
     }
@@ -648,12 +653,7 @@ impl<P: Platform> Monitor<P> {
 
     /// The engagement body a page load sends: the report's entry points and page id, no SDEs.
     fn start_page(&self, report: &Json) -> Json {
-        let mut start = Json::Obj(Vec::new());
-        for key in ["entryPoints", "pageId"] {
-            if let Some(v) = report.get(key) {
-                start.set(key, v.clone());
-            }
-        }
+        let mut start = pick(report, &["entryPoints", "pageId"]);
         start.set("clientProperties", self.client_props.clone());
         start
     }
@@ -741,9 +741,14 @@ fn keeps_report(e: &Error) -> bool {
 }
 
 fn ids_of(answer: &Json) -> Json {
+    pick(answer, &["visitorId", "sessionId", "pageId"])
+}
+
+/// The members `keys` of `from` that it has, in that order.
+fn pick(from: &Json, keys: &[&str]) -> Json {
     let mut out = Json::Obj(Vec::new());
-    for key in ["visitorId", "sessionId", "pageId"] {
-        if let Some(v) = answer.get(key) {
+    for key in keys {
+        if let Some(v) = from.get(key) {
             out.set(key, v.clone());
         }
     }
