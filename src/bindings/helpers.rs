@@ -18,8 +18,8 @@ use crate::core::text::concat;
 /// is `conversationContext(a, b)`, 1 is `clientPropertiesHeader(a)`. The arguments are JSON text
 /// (js/index.js stringifies them); the answer is JSON text, or `!kind:message` for an LpmonError,
 /// which js/index.js throws.
-#[wasm_bindgen(js_name = conversationHelper)]
-pub fn conversation_helper(which: u32, a: &str, b: &str) -> String {
+#[wasm_bindgen(js_name = conversationHelper, unchecked_return_type = "string")]
+pub fn conversation_helper(which: u32, a: &str, b: &str) -> JsValue {
     let parse = |t: &str| {
         Json::parse(t).map_err(|_| Error::invalid(&["the argument must be JSON-compatible"]))
     };
@@ -27,7 +27,8 @@ pub fn conversation_helper(which: u32, a: &str, b: &str) -> String {
         0 => parse(b).and_then(|b| conversation::conversation_context(&a, &b)),
         _ => conversation::client_properties_header(&client_props::defaults(&browser_facts()), &a),
     });
-    result.unwrap_or_else(|e| concat(&["!", e.kind(), ":", &e.message()]))
+    // A JsValue rather than a String: the string is made once, on the JS side.
+    JsValue::from_str(&result.unwrap_or_else(|e| concat(&["!", e.kind(), ":", &e.message()])))
 }
 
 #[wasm_bindgen(typescript_custom_section)]

@@ -109,15 +109,15 @@ impl Json {
     pub fn take(&mut self, key: &str) -> Option<Json> {
         match self {
             Json::Obj(m) => {
-                // Rebuilt rather than `Vec::remove`d: no index panic path in the wasm.
+                // Retained rather than `Vec::remove`d: no index panic path in the wasm.
                 let mut taken = None;
-                for (k, v) in ::core::mem::take(m) {
-                    if taken.is_none() && k == key {
-                        taken = Some(v);
-                    } else {
-                        m.push((k, v));
+                m.retain_mut(|(k, v)| {
+                    let hit = taken.is_none() && k == key;
+                    if hit {
+                        taken = Some(::core::mem::replace(v, Json::Null));
                     }
-                }
+                    !hit
+                });
                 taken
             }
             _ => None,

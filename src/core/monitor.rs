@@ -26,7 +26,7 @@ pub const APP: &str = "lp_monitoringSDK";
 /// How long a CSDS answer is trusted before it is asked again.
 pub const CSDS_TTL_MS: u64 = 24 * 60 * 60 * 1000;
 /// Pauses before looking again at reports of pages that still looked alive.
-const ADOPT_RETRIES_MS: [u32; 3] = [0, 2_000, 10_000];
+static ADOPT_RETRIES_MS: [u32; 3] = [0, 2_000, 10_000];
 /// Without Web Locks, a stored report older than this is taken over from the page that queued it.
 const ORPHAN_AGE_MS: u64 = 60_000;
 
@@ -498,7 +498,7 @@ impl<P: Platform> Monitor<P> {
         }
         // A page that just went away can still be listed as holding its lock for a moment (a
         // reload): reports it left are looked at again a little later.
-        for pause in ADOPT_RETRIES_MS {
+        for &pause in ADOPT_RETRIES_MS.iter() {
             if pause > 0 {
                 self.platform.sleep(pause).await;
             }

@@ -61,7 +61,7 @@ fn find_type(ty: &str) -> Option<(bool, usize)> {
             return Some((impression, at));
         }
         // Skipping checks nothing and cannot fail.
-        walk(None, &mut at, &mut String::new()).ok()?;
+        walk(None, &mut at, &Path::Item(0)).ok()?;
     }
     None
 }
@@ -93,61 +93,93 @@ pub fn validate_all(list: &Json, target: Target) -> Result<(), Error> {
         return Err(Error::invalid(&["engagementAttributes must be an array"]));
     };
     for (i, sde) in items.iter().enumerate() {
-        let mut path = String::from("engagementAttributes[");
-        path.push_str(&uint_text(i as u64));
-        path.push(']');
-        validate_one(sde, target, &mut path)?;
+        validate_one(sde, target, &Path::Item(i))?;
     }
     Ok(())
 }
 
-fn validate_one(sde: &Json, target: Target, path: &mut String) -> Result<(), Error> {
+/// Where a value sits in the batch; spelled out (`engagementAttributes[1].products[0]`) only
+/// for an error message.
+enum Path<'a> {
+    /// `engagementAttributes[i]`.
+    Item(usize),
+    /// A member of an object.
+    Field(&'a Path<'a>, &'static str),
+    /// An element of an array.
+    Index(&'a Path<'a>, usize),
+}
+
+impl Path<'_> {
+    fn write(&self, out: &mut String) {
+        let (parent, name, index) = match self {
+            Path::Item(i) => (None, "engagementAttributes", Some(*i)),
+            Path::Field(p, name) => (Some(p), *name, None),
+            Path::Index(p, i) => (Some(p), "", Some(*i)),
+        };
+        if let Some(p) = parent {
+            p.write(out);
+            if index.is_none() {
+                out.push('.');
+            }
+        }
+        out.push_str(name);
+        if let Some(i) = index {
+            out.push('[');
+            out.push_str(&uint_text(i as u64));
+            out.push(']');
+        }
+    }
+
+    /// A validation error: this path followed by `parts`.
+    fn error(&self, parts: &[&str]) -> Error {
+        let mut text = String::new();
+        self.write(&mut text);
+        for p in parts {
+            text.push_str(p);
+        }
+        Error::Validation(text)
+    }
+}
+
+fn validate_one(sde: &Json, target: Target, path: &Path) -> Result<(), Error> {
     if sde.as_obj().is_none() {
-        return Err(Error::invalid(&[path, " must be an object"]));
+        return Err(path.error(&[" must be an object"]));
     }
     let Some(ty) = sde.get("type").and_then(Json::as_str) else {
-        return Err(Error::invalid(&[path, ".type must be a string"]));
+        return Err(path.error(&[".type must be a string"]));
     };
     let Some((impression, mut at)) = find_type(ty) else {
-        return Err(Error::invalid(&[path, ": unknown SDE type '", ty, "'"]));
+        return Err(path.error(&[": unknown SDE type '", ty, "'"]));
     };
     if impression && target == Target::Engagement {
-        return Err(Error::invalid(&[
-            path,
-            ": impression event '",
-            ty,
-            "' can only be sent with report",
-        ]));
+        return Err(path.error(&[": impression event '", ty, "' can only be sent with report"]));
     }
     walk(Some(sde), &mut at, path)
 }
 
 /// Checks `v` against the kind at `at` and moves past it; with `v` None it only moves past it.
 /// `path` names `v` in errors.
-fn walk(v: Option<&Json>, at: &mut usize, path: &mut String) -> Result<(), Error> {
+fn walk(v: Option<&Json>, at: &mut usize, path: &Path) -> Result<(), Error> {
     let kind = byte(*at);
     *at += 1;
     let ok = match (kind, v) {
         (b'{', _) => {
             let members = match v {
                 Some(Json::Obj(_)) | None => v,
-                Some(_) => return Err(Error::invalid(&[path, " must be an object"])),
+                Some(_) => return Err(path.error(&[" must be an object"])),
             };
             while !matches!(byte(*at), b'}' | 0) {
                 let name = word(at);
                 let required = byte(*at) == b'!';
                 *at += 1;
-                let len = path.len();
-                path.push('.');
-                path.push_str(name);
+                let field_path = Path::Field(path, name);
                 let field = members.and_then(|m| m.get(name));
                 // null is how page code says "unknown"; the server's own answers use it too.
                 let field = field.filter(|f| !f.is_null());
                 if required && members.is_some() && field.is_none() {
-                    return Err(Error::invalid(&[path, " is required"]));
+                    return Err(field_path.error(&[" is required"]));
                 }
-                walk(field, at, path)?;
-                path.truncate(len);
+                walk(field, at, &field_path)?;
                 if byte(*at) == b',' {
                     *at += 1;
                 }
@@ -159,12 +191,7 @@ fn walk(v: Option<&Json>, at: &mut usize, path: &mut String) -> Result<(), Error
             let start = *at;
             for (i, item) in items.iter().enumerate() {
                 *at = start;
-                let len = path.len();
-                path.push('[');
-                path.push_str(&uint_text(i as u64));
-                path.push(']');
-                walk(Some(item), at, path)?;
-                path.truncate(len);
+                walk(Some(item), at, &Path::Index(path, i))?;
             }
             if !items.is_empty() {
                 return Ok(());
@@ -193,7 +220,7 @@ fn walk(v: Option<&Json>, at: &mut usize, path: &mut String) -> Result<(), Error
     if ok {
         Ok(())
     } else {
-        Err(Error::invalid(&[path, " must be ", describe(kind)]))
+        Err(path.error(&[" must be ", describe(kind)]))
     }
 }
 
@@ -349,7 +376,7 @@ mod tests {
             let name = word(&mut at);
             assert!(!name.is_empty() && byte(at) == b'{', "entry at {at}");
             names.push(String::from(name));
-            walk(None, &mut at, &mut String::new()).unwrap();
+            walk(None, &mut at, &Path::Item(0)).unwrap();
         }
         assert_eq!(at, TYPES.len());
         assert_eq!(names.len(), 15);

@@ -37,7 +37,7 @@ pub fn conversation_context(engage: &Json, options: &Json) -> Result<String, Err
     };
     // (from the engage result itself?, member there, the output text before it). Written as
     // text: the members and their order are fixed.
-    const COPY: [(bool, &str, &str); 5] = [
+    static COPY: [(bool, &str, &str); 5] = [
         (false, "campaignId", "{\"campaignInfo\":{\"campaignId\":"),
         (false, "engagementId", ",\"engagementId\":"),
         (
@@ -49,7 +49,7 @@ pub fn conversation_context(engage: &Json, options: &Json) -> Result<String, Err
         (false, "contextId", ",\"interactionContextId\":"),
     ];
     let mut out = String::new();
-    for (top, from, before) in COPY {
+    for &(top, from, before) in COPY.iter() {
         let source = if top { engage } else { offer };
         let Some(v @ (Json::Num(_) | Json::Str(_))) = source.get(from) else {
             return Err(Error::invalid(&["the engage result has no ", from]));
