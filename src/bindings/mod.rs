@@ -23,7 +23,7 @@ use crate::core::json::Json;
 use crate::core::monitor::{self, Shared};
 use crate::core::ports::Locks;
 use crate::core::shelf::Shelf;
-use crate::platform::{browser_facts, lifecycle, spawn, PageLocal, Promise, Web};
+use crate::platform::{browser_facts, lifecycle, PageLocal, Promise, Web};
 use convert::{from_js, to_js, to_js_error};
 
 /// Page state per account + app key.
@@ -46,12 +46,43 @@ fn shared_for(key: &str) -> (Rc<Shared>, bool) {
 
 /// Delivers reports no caller waits for (left by earlier pages, or parked), in the background.
 fn drain_later(m: &Rc<monitor::Monitor<Web>>) {
-    let m = m.clone();
-    spawn(async move { m.drain().await });
+    // Its promise fulfils (with null) when the drain is over; nobody waits for it.
+    let _ = call(m, Op::Drain, &JsValue::NULL);
 }
 
-/// A JS promise of a core result. The future is boxed so that one instance of the promise
-/// machinery serves every method (a measurable share of the wasm otherwise).
+/// What [`call`] does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Engage,
+    Report,
+    Drain,
+}
+
+/// `engage` or `report` of `request` (or a drain), as a JS promise. One future type serves all
+/// three: the machinery around a future (boxing, polling, dropping, settling) exists once.
+fn call(m: &Rc<monitor::Monitor<Web>>, op: Op, request: &JsValue) -> Promise {
+    let m = m.clone();
+    let parsed = from_js(request);
+    promise(async move {
+        let request = parsed?;
+        if op == Op::Engage {
+            return m.engage(&request).await;
+        }
+        if op == Op::Drain {
+            m.drain().await;
+            return Ok(Json::Null);
+        }
+        let result = m.report(&request).await;
+        // A delivery that worked says the way is clear again for reports parked earlier.
+        if result.is_ok() && m.has_parked() {
+            drain_later(&m);
+        }
+        result
+    })
+}
+
+/// A JS promise of a core result. The future is boxed: behind the box its poll stays a function
+/// of its own instead of being inlined into the promise machinery (measured smaller).
 fn promise(f: impl Future<Output = Result<Json, Error>> + 'static) -> Promise {
     boxed_promise(Box::pin(f))
 }
@@ -130,9 +161,7 @@ impl Monitor {
         &self,
         #[wasm_bindgen(unchecked_param_type = "EngageRequest")] request: JsValue,
     ) -> Promise {
-        let m = self.inner.clone();
-        let parsed = from_js(&request);
-        promise(async move { m.engage(&parsed?).await })
+        call(&self.inner, Op::Engage, &request)
     }
 
     /// Reports SDEs and impressions; resolves to `{visitorId, sessionId, pageId}` once the server
@@ -144,15 +173,6 @@ impl Monitor {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ReportRequest")] request: JsValue,
     ) -> Promise {
-        let m = self.inner.clone();
-        let parsed = from_js(&request);
-        promise(async move {
-            let result = m.report(&parsed?).await;
-            // A delivery that worked says the way is clear again for reports parked earlier.
-            if result.is_ok() && m.has_parked() {
-                drain_later(&m);
-            }
-            result
-        })
+        call(&self.inner, Op::Report, &request)
     }
 }
