@@ -190,7 +190,9 @@ pub fn origin_for_base_uri(base: &str) -> Option<String> {
 fn authority_host(authority: &str) -> Option<&str> {
     let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
         let (inside, after) = split_once(rest, "]")?;
-        if inside.is_empty() || !inside.bytes().all(|b| b.is_ascii_hexdigit() || b == b':') {
+        if inside.is_empty()
+            || !crate::core::text::all(inside, |b| b.is_ascii_hexdigit() || b == b':')
+        {
             return None;
         }
         let port = match after {

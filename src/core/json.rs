@@ -202,7 +202,10 @@ pub fn parse_int(text: &str) -> Option<i64> {
         Some(rest) => (true, rest),
         None => (false, text),
     };
-    if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if digits.is_empty()
+        || digits.len() > 18
+        || !crate::core::text::all(digits, |b| b.is_ascii_digit())
+    {
         return None;
     }
     let mut n: i64 = 0;
