@@ -7,7 +7,7 @@
 use crate::prelude::*;
 
 use ::core::cell::Cell;
-use ::core::future::{poll_fn, Future};
+use ::core::future::Future;
 use ::core::pin::Pin;
 use ::core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 use alloc::boxed::Box;
@@ -147,7 +147,8 @@ struct Outcome {
 }
 
 /// The value `promise` settles with (fulfilled or rejected alike: lpmon's primitives never reject).
-pub async fn settled(promise: Promise) -> JsValue {
+/// A plain future type rather than an `async fn`: no state machine of its own to poll and drop.
+pub fn settled(promise: Promise) -> Settled {
     let outcome = Rc::new(Outcome::default());
     let o = outcome.clone();
     // Called once (`then` passes it for fulfilment and rejection alike), and it lets go of the
@@ -162,14 +163,33 @@ pub async fn settled(promise: Promise) -> JsValue {
         }
     }));
     js::then(&promise, &done);
-    poll_fn(|cx| match outcome.value.take() {
-        Some(v) => Poll::Ready(v),
-        None => {
-            outcome.waker.set(Some(cx.waker().clone()));
-            Poll::Pending
+    Settled(outcome)
+}
+
+/// The future of [`settled`].
+pub struct Settled(Rc<Outcome>);
+
+impl Future for Settled {
+    type Output = JsValue;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<JsValue> {
+        match self.0.value.take() {
+            Some(v) => Poll::Ready(v),
+            None => {
+                self.0.waker.set(Some(cx.waker().clone()));
+                Poll::Pending
+            }
         }
-    })
-    .await
+    }
+}
+
+/// A future that is ready once a JS promise has settled, whatever its value.
+pub struct Done(pub Settled);
+
+impl Future for Done {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        Pin::new(&mut self.0).poll(cx).map(drop)
+    }
 }
 
 /// A JS promise settled by the future `f`: fulfilled with its `Ok`, rejected with its `Err`.

@@ -8,6 +8,10 @@ use crate::prelude::*;
 use super::{js, task};
 use crate::core::json::write_str;
 use crate::core::ports::{HttpAnswer, HttpRequest, Method, NetError};
+use ::core::future::Future;
+use ::core::pin::Pin;
+use ::core::task::{Context, Poll};
+
 use wasm_bindgen::prelude::*;
 
 /// Calls fetch now (the request is on its way when this returns) and gives the promise of its
@@ -44,21 +48,28 @@ fn start(req: HttpRequest) -> js::Promise {
 }
 
 /// Sends `req` and gives the future of its answer.
-pub fn send(
-    req: HttpRequest,
-) -> impl ::core::future::Future<Output = Result<HttpAnswer, NetError>> + 'static {
-    let pending = start(req);
-    async move {
-        let a: js::Answer = task::settled(pending).await.unchecked_into();
-        match a.status() {
-            0 => Err(NetError::Failed),
-            1 => Err(NetError::Timeout),
-            status => Ok(HttpAnswer {
-                status,
-                body: a.body(),
-                retry_after: a.retry_after(),
-            }),
-        }
+pub fn send(req: HttpRequest) -> Answered {
+    Answered(task::settled(start(req)))
+}
+
+/// The future of [`send`] (a plain future type: no state machine of its own).
+pub struct Answered(task::Settled);
+
+impl Future for Answered {
+    type Output = Result<HttpAnswer, NetError>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0).poll(cx).map(|v| {
+            let a: js::Answer = v.unchecked_into();
+            match a.status() {
+                0 => Err(NetError::Failed),
+                1 => Err(NetError::Timeout),
+                status => Ok(HttpAnswer {
+                    status,
+                    body: a.body(),
+                    retry_after: a.retry_after(),
+                }),
+            }
+        })
     }
 }
 
