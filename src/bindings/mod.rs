@@ -10,8 +10,6 @@ mod helpers;
 mod types;
 
 use ::core::future::Future;
-use ::core::pin::Pin;
-use alloc::boxed::Box;
 use alloc::rc::Rc;
 
 use wasm_bindgen::prelude::*;
@@ -81,15 +79,9 @@ fn call(m: &Rc<monitor::Monitor<Web>>, op: Op, request: &JsValue) -> Promise {
     })
 }
 
-/// A JS promise of a core result. The future is boxed: behind the box its poll stays a function
-/// of its own instead of being inlined into the promise machinery (measured smaller).
+/// A JS promise of a core result: its value as a plain object, or an `LpmonError`.
 fn promise(f: impl Future<Output = Result<Json, Error>> + 'static) -> Promise {
-    boxed_promise(Box::pin(f))
-}
-
-/// The part of [`promise`] that does not depend on the future's type (so it exists once).
-fn boxed_promise(f: Pin<Box<dyn Future<Output = Result<Json, Error>>>>) -> Promise {
-    crate::platform::promise(async move { f.await.map(|v| to_js(&v)).map_err(|e| to_js_error(&e)) })
+    crate::platform::promise(f, |r| r.map(|v| to_js(&v)).map_err(|e| to_js_error(&e)))
 }
 
 /// The first monitor of an account + app in a page: hold the page's lock (it tells other tabs this

@@ -119,20 +119,20 @@ impl Clock for Tab {
         self.0.rng.set(n);
         n + 500
     }
-    fn sleep(&self, ms: u32) -> impl Future<Output = ()> {
+    fn sleep(&self, ms: u32) -> impl Future<Output = ()> + Unpin {
         self.0.sleeps.borrow_mut().push(ms);
         let world = self.0.clone();
         let until = world.now.get() + u64::from(ms);
         if !world.frozen.get() {
             world.now.set(until);
         }
-        async move {
+        Box::pin(async move {
             YieldOnce(false).await;
             while world.now.get() < until {
                 let e = world.ticked.epoch();
                 world.ticked.changed(e).await;
             }
-        }
+        })
     }
 }
 

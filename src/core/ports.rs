@@ -68,8 +68,9 @@ pub trait Clock {
     fn now_ms(&self) -> u64;
     /// A uniformly random 32-bit number (jitter, page ids).
     fn random(&self) -> u32;
-    /// Resolves after `ms` milliseconds.
-    fn sleep(&self, ms: u32) -> impl Future<Output = ()>;
+    /// Resolves after `ms` milliseconds. `Unpin`, so that waiting for it or for something else
+    /// needs no pinned state machine.
+    fn sleep(&self, ms: u32) -> impl Future<Output = ()> + Unpin;
 }
 
 /// Key/value persistence. It never fails from the core's point of view: the platform falls back

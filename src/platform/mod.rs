@@ -60,7 +60,7 @@ impl Clock for Web {
     fn random(&self) -> u32 {
         clock::random()
     }
-    fn sleep(&self, ms: u32) -> impl Future<Output = ()> {
+    fn sleep(&self, ms: u32) -> impl Future<Output = ()> + Unpin {
         clock::sleep(ms)
     }
 }

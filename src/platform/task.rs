@@ -192,15 +192,39 @@ impl Future for Done {
     }
 }
 
-/// A JS promise settled by the future `f`: fulfilled with its `Ok`, rejected with its `Err`.
-pub fn promise(f: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
+/// A JS promise settled by the future `f`: fulfilled with the `Ok` of `with(output)`, rejected
+/// with its `Err`. `f` is boxed: behind the box its poll stays a function of its own.
+pub fn promise<T: 'static>(
+    f: impl Future<Output = T> + 'static,
+    with: fn(T) -> Result<JsValue, JsValue>,
+) -> Promise {
     let p = js::deferred();
-    let settle = p.clone();
-    spawn(async move {
-        match f.await {
-            Ok(v) => js::settle(&settle, true, &v),
-            Err(e) => js::settle(&settle, false, &e),
-        }
+    spawn(Settle {
+        f: Box::pin(f),
+        p: p.clone(),
+        with,
     });
     p
+}
+
+/// The task behind [`promise`] (a plain future type: no state machine of its own).
+struct Settle<T> {
+    f: Pin<Box<dyn Future<Output = T>>>,
+    p: Promise,
+    with: fn(T) -> Result<JsValue, JsValue>,
+}
+
+impl<T> Future for Settle<T> {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let Poll::Ready(out) = self.f.as_mut().poll(cx) else {
+            return Poll::Pending;
+        };
+        let (ok, v) = match (self.with)(out) {
+            Ok(v) => (true, v),
+            Err(e) => (false, e),
+        };
+        js::settle(&self.p, ok, &v);
+        Poll::Ready(())
+    }
 }
