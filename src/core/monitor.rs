@@ -220,7 +220,27 @@ impl<P: Platform> Monitor<P> {
             }
         }
         q.set(key, State::Sending);
-        let result = self.send_report(key, &mut entry).await;
+        // Impressions of another session are dropped, then the usual exchange.
+        if let Some(sid) = &entry.sid {
+            if self.session().map(|s| s.sid).as_ref() != Some(sid) {
+                self.drop_impressions(&mut entry.body);
+                entry.sid = None;
+            }
+        }
+        let result = match self.origin().await {
+            Ok(origin) => {
+                let (call, body) = if entry.body.get("engagementAttributes").is_some() {
+                    (Call::Report, entry.body.clone())
+                } else {
+                    // Nothing left but the session itself: open one as a page load would.
+                    (Call::Engagement, self.start_page(&entry.body))
+                };
+                self.exchange(&origin, call, body, Some(key))
+                    .await
+                    .map(|(answer, _)| ids_of(&answer))
+            }
+            Err(e) => Err(e),
+        };
         match &result {
             Err(e) if keeps_report(e) => {
                 entry.cycles += 1;
@@ -240,25 +260,6 @@ impl<P: Platform> Monitor<P> {
             }
         }
         result
-    }
-
-    /// One report: impressions of another session are dropped, then the usual exchange.
-    async fn send_report(&self, key: &str, entry: &mut Entry) -> Result<Json, Error> {
-        if let Some(sid) = &entry.sid {
-            if self.session().map(|s| s.sid).as_ref() != Some(sid) {
-                self.drop_impressions(&mut entry.body);
-                entry.sid = None;
-            }
-        }
-        let origin = self.origin().await?;
-        let (call, body) = if entry.body.get("engagementAttributes").is_some() {
-            (Call::Report, entry.body.clone())
-        } else {
-            // Nothing left but the session itself: open one as a page load would.
-            (Call::Engagement, self.start_page(&entry.body))
-        };
-        let (answer, _) = self.exchange(&origin, call, body, Some(key)).await?;
-        Ok(ids_of(&answer))
     }
 
     /// Sends `body` with the session pair, opening a session first when there is none.
@@ -281,8 +282,13 @@ impl<P: Platform> Monitor<P> {
                     // One creation at a time, in this page and across the site's tabs.
                     let _gate = self.shared.gate.enter().await;
                     let (_lock, waited) = self.platform.exclusive(self.cfg.state_key()).await;
-                    if waited {
-                        self.await_other_tab().await;
+                    // Another tab held the creation lock: give the session it stored a moment to
+                    // reach this tab's view of localStorage (up to half a second) before
+                    // concluding there is none.
+                    let mut tries = if waited { 25 } else { 0 };
+                    while tries > 0 && self.session().is_none() {
+                        self.platform.sleep(20).await;
+                        tries -= 1;
                     }
                     match self.session() {
                         Some(s) => Ids {
@@ -325,17 +331,6 @@ impl<P: Platform> Monitor<P> {
         Err(Error::Network(
             "the session could not be kept; is the clock changing?".into(),
         ))
-    }
-
-    /// Another tab held the creation lock: give the session it stored a moment to reach this
-    /// tab's view of localStorage (up to half a second) before concluding there is none.
-    async fn await_other_tab(&self) {
-        for _ in 0..25 {
-            if self.session().is_some() {
-                return;
-            }
-            self.platform.sleep(20).await;
-        }
     }
 
     /// One logical request with retries. Ids change only on "Loading account". `slot` names the
@@ -502,7 +497,47 @@ impl<P: Platform> Monitor<P> {
             if pause > 0 {
                 self.platform.sleep(pause).await;
             }
-            let (mut todo, others) = self.adopt().await;
+            // Stored reports whose page is gone are taken over (oldest first); `others` tells
+            // whether reports of pages that look alive were left alone.
+            let mut todo = Vec::new();
+            let mut others = false;
+            let mut unknown = self.platform.keys(&queue::prefix(self.cfg.state_key()));
+            unknown.retain(|k| !q.knows(k));
+            if !unknown.is_empty() {
+                let alive = self.platform.held().await;
+                let (_lock, _) = self
+                    .platform
+                    .exclusive(&concat(&[self.cfg.state_key(), ":queue"]))
+                    .await;
+                let me = self.tab();
+                let now = self.platform.now_ms();
+                for key in unknown {
+                    let Some(mut entry) = self.stored(&key) else {
+                        self.platform.remove(&key);
+                        continue;
+                    };
+                    let owner_alive = match &alive {
+                        Some(names) => names.contains(&page_lock_name(&entry.tab)),
+                        None => now.saturating_sub(entry.at) < ORPHAN_AGE_MS,
+                    };
+                    if entry.tab == me || owner_alive {
+                        others |= entry.tab != me;
+                        continue;
+                    }
+                    if now.saturating_sub(entry.at) > queue::MAX_AGE_MS {
+                        self.platform.remove(&key);
+                        self.emit("QUEUE_GAVE_UP", &[("kind", Val::Str("expired"))]);
+                        continue;
+                    }
+                    entry.tab = me.clone();
+                    let text = entry.encode();
+                    self.platform.write(&key, &text);
+                    for k in q.push(key.clone(), text.len(), State::Waiting) {
+                        self.platform.remove(&k);
+                    }
+                    todo.push(key);
+                }
+            }
             for key in q.parked() {
                 q.set(&key, State::Waiting);
                 todo.push(key);
@@ -522,54 +557,6 @@ impl<P: Platform> Monitor<P> {
             }
         }
         q.draining.set(false);
-    }
-
-    /// Takes over stored reports whose page is gone; returns their keys, oldest first.
-    /// Also tells whether reports of pages that look alive were left alone.
-    async fn adopt(&self) -> (Vec<String>, bool) {
-        let prefix = queue::prefix(self.cfg.state_key());
-        let q = &self.shared.queue;
-        let mut unknown = self.platform.keys(&prefix);
-        unknown.retain(|k| !q.knows(k));
-        if unknown.is_empty() {
-            return (unknown, false);
-        }
-        let alive = self.platform.held().await;
-        let (_lock, _) = self
-            .platform
-            .exclusive(&concat(&[self.cfg.state_key(), ":queue"]))
-            .await;
-        let me = self.tab();
-        let now = self.platform.now_ms();
-        let mut adopted = Vec::new();
-        let mut others = false;
-        for key in unknown {
-            let Some(mut entry) = self.stored(&key) else {
-                self.platform.remove(&key);
-                continue;
-            };
-            let owner_alive = match &alive {
-                Some(names) => names.contains(&page_lock_name(&entry.tab)),
-                None => now.saturating_sub(entry.at) < ORPHAN_AGE_MS,
-            };
-            if entry.tab == me || owner_alive {
-                others |= entry.tab != me;
-                continue;
-            }
-            if now.saturating_sub(entry.at) > queue::MAX_AGE_MS {
-                self.platform.remove(&key);
-                self.emit("QUEUE_GAVE_UP", &[("kind", Val::Str("expired"))]);
-                continue;
-            }
-            entry.tab = me.clone();
-            let text = entry.encode();
-            self.platform.write(&key, &text);
-            for k in q.push(key.clone(), text.len(), State::Waiting) {
-                self.platform.remove(&k);
-            }
-            adopted.push(key);
-        }
-        (adopted, others)
     }
 
     /// The report stored under `key`, if it is there and readable.
@@ -680,7 +667,22 @@ impl<P: Platform> Monitor<P> {
                 return Ok(o.clone());
             }
         }
-        let looked_up = self.ask_csds().await;
+        let looked_up = match self.platform.send(request::csds(&self.cfg)).await {
+            Err(_) => Err(Error::Network("CSDS could not be reached".into())),
+            Ok(a) => {
+                let base = Json::parse(&a.body)
+                    .ok()
+                    .and_then(|b| b.get("baseURI").and_then(Json::as_str).map(String::from));
+                match base.and_then(|b| config::origin_for_base_uri(&b)) {
+                    Some(o) if a.status == 200 => Ok(o),
+                    _ => Err(Error::Http {
+                        status: a.status,
+                        internal_code: None,
+                        message: "CSDS did not name the smt service".into(),
+                    }),
+                }
+            }
+        };
         let origin = match (looked_up, cached) {
             (Ok(o), _) => {
                 let entry = concat(&[
@@ -701,25 +703,6 @@ impl<P: Platform> Monitor<P> {
         };
         self.shared.origin.set(Some(origin.clone()));
         Ok(origin)
-    }
-
-    async fn ask_csds(&self) -> Result<String, Error> {
-        let a = self
-            .platform
-            .send(request::csds(&self.cfg))
-            .await
-            .map_err(|_| Error::Network("CSDS could not be reached".into()))?;
-        let base = Json::parse(&a.body)
-            .ok()
-            .and_then(|b| b.get("baseURI").and_then(Json::as_str).map(String::from));
-        match base.and_then(|b| config::origin_for_base_uri(&b)) {
-            Some(o) if a.status == 200 => Ok(o),
-            _ => Err(Error::Http {
-                status: a.status,
-                internal_code: None,
-                message: "CSDS did not name the smt service".into(),
-            }),
-        }
     }
 }
 
