@@ -167,7 +167,7 @@ export function createAgentClient(config) {
   });
 }
 
-/** Runs conversation helper `which` in the wasm: JSON text in and out, "!{kind, message}" for an error. */
+/** Runs conversation helper `which` in the wasm: JSON text in and out, "!kind:message" for an error. */
 function helper(which, a, b) {
   checked();
   let args;
@@ -178,10 +178,8 @@ function helper(which, a, b) {
   }
   const answer = glue.conversationHelper(which, args[0], args[1]);
   if (answer[0] === '!') {
-    const { kind, message } = JSON.parse(answer.slice(1));
-    const e = configError(message);
-    e.kind = kind;
-    throw e;
+    const colon = answer.indexOf(':');
+    throw lpmonError(answer.slice(1, colon), answer.slice(colon + 1));
   }
   return answer;
 }

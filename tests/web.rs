@@ -408,15 +408,19 @@ async fn outcome(p: lpmon::platform::Promise) -> Result<JsValue, JsValue> {
 
 #[wasm_bindgen_test]
 async fn promises_settle_with_the_future_result() {
-    let ok = outcome(lpmon::platform::promise(async {
-        yield_now().await;
-        Ok(JsValue::from(7))
-    }))
+    let ok = outcome(lpmon::platform::promise(
+        async {
+            yield_now().await;
+            Ok(JsValue::from(7))
+        },
+        |r| r,
+    ))
     .await;
     assert_eq!(ok.unwrap().as_f64(), Some(7.0));
-    let err = outcome(lpmon::platform::promise(async {
-        Err(JsValue::from_str("refused"))
-    }))
+    let err = outcome(lpmon::platform::promise(
+        async { Err(JsValue::from_str("refused")) },
+        |r| r,
+    ))
     .await;
     assert_eq!(err.unwrap_err().as_string().as_deref(), Some("refused"));
 }

@@ -12,36 +12,23 @@ use crate::platform::browser_facts;
 
 use crate::core::error::Error;
 use crate::core::json::Json;
+use crate::core::text::concat;
 
 /// Both conversation helpers behind one export (one shim and no JS values to convert): `which` 0
 /// is `conversationContext(a, b)`, 1 is `clientPropertiesHeader(a)`. The arguments are JSON text
-/// (js/index.js stringifies them); the answer is JSON text, or `!` followed by
-/// `{"kind","message"}` for an LpmonError, which js/index.js throws.
-#[wasm_bindgen(js_name = conversationHelper)]
-pub fn conversation_helper(which: u32, a: &str, b: &str) -> String {
+/// (js/index.js stringifies them); the answer is JSON text, or `!kind:message` for an LpmonError,
+/// which js/index.js throws.
+#[wasm_bindgen(js_name = conversationHelper, unchecked_return_type = "string")]
+pub fn conversation_helper(which: u32, a: &str, b: &str) -> JsValue {
     let parse = |t: &str| {
         Json::parse(t).map_err(|_| Error::invalid(&["the argument must be JSON-compatible"]))
     };
-    let result = match which {
-        0 => parse(a)
-            .and_then(|a| parse(b).and_then(|b| conversation::conversation_context(&a, &b)))
-            .map(|v| v.to_text()),
-        _ => parse(a).and_then(|a| {
-            conversation::client_properties_header(&client_props::defaults(&browser_facts()), &a)
-        }),
-    };
-    match result {
-        Ok(text) => text,
-        Err(e) => {
-            let mut out = String::from("!");
-            Json::Obj(vec![
-                ("kind".into(), Json::str(e.kind())),
-                ("message".into(), Json::Str(e.message())),
-            ])
-            .write(&mut out);
-            out
-        }
-    }
+    let result = parse(a).and_then(|a| match which {
+        0 => parse(b).and_then(|b| conversation::conversation_context(&a, &b)),
+        _ => conversation::client_properties_header(&client_props::defaults(&browser_facts()), &a),
+    });
+    // A JsValue rather than a String: the string is made once, on the JS side.
+    JsValue::from_str(&result.unwrap_or_else(|e| concat(&["!", e.kind(), ":", &e.message()])))
 }
 
 #[wasm_bindgen(typescript_custom_section)]

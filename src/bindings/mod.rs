@@ -10,8 +10,6 @@ mod helpers;
 mod types;
 
 use ::core::future::Future;
-use ::core::pin::Pin;
-use alloc::boxed::Box;
 use alloc::rc::Rc;
 
 use wasm_bindgen::prelude::*;
@@ -23,7 +21,7 @@ use crate::core::json::Json;
 use crate::core::monitor::{self, Shared};
 use crate::core::ports::Locks;
 use crate::core::shelf::Shelf;
-use crate::platform::{browser_facts, lifecycle, spawn, PageLocal, Promise, Web};
+use crate::platform::{browser_facts, lifecycle, PageLocal, Promise, Web};
 use convert::{from_js, to_js, to_js_error};
 
 /// Page state per account + app key.
@@ -46,19 +44,44 @@ fn shared_for(key: &str) -> (Rc<Shared>, bool) {
 
 /// Delivers reports no caller waits for (left by earlier pages, or parked), in the background.
 fn drain_later(m: &Rc<monitor::Monitor<Web>>) {
+    // Its promise fulfils (with null) when the drain is over; nobody waits for it.
+    let _ = call(m, Op::Drain, &JsValue::NULL);
+}
+
+/// What [`call`] does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Engage,
+    Report,
+    Drain,
+}
+
+/// `engage` or `report` of `request` (or a drain), as a JS promise. One future type serves all
+/// three: the machinery around a future (boxing, polling, dropping, settling) exists once.
+fn call(m: &Rc<monitor::Monitor<Web>>, op: Op, request: &JsValue) -> Promise {
     let m = m.clone();
-    spawn(async move { m.drain().await });
+    let parsed = from_js(request);
+    promise(async move {
+        let request = parsed?;
+        if op == Op::Engage {
+            return m.engage(&request).await;
+        }
+        if op == Op::Drain {
+            m.drain().await;
+            return Ok(Json::Null);
+        }
+        let result = m.report(&request).await;
+        // A delivery that worked says the way is clear again for reports parked earlier.
+        if result.is_ok() && m.has_parked() {
+            drain_later(&m);
+        }
+        result
+    })
 }
 
-/// A JS promise of a core result. The future is boxed so that one instance of the promise
-/// machinery serves every method (a measurable share of the wasm otherwise).
+/// A JS promise of a core result: its value as a plain object, or an `LpmonError`.
 fn promise(f: impl Future<Output = Result<Json, Error>> + 'static) -> Promise {
-    boxed_promise(Box::pin(f))
-}
-
-/// The part of [`promise`] that does not depend on the future's type (so it exists once).
-fn boxed_promise(f: Pin<Box<dyn Future<Output = Result<Json, Error>>>>) -> Promise {
-    crate::platform::promise(async move { f.await.map(|v| to_js(&v)).map_err(|e| to_js_error(&e)) })
+    crate::platform::promise(f, |r| r.map(|v| to_js(&v)).map_err(|e| to_js_error(&e)))
 }
 
 /// The first monitor of an account + app in a page: hold the page's lock (it tells other tabs this
@@ -99,7 +122,7 @@ pub fn create_monitor(
     })?;
     let cfg = Config::from_json(&json).map_err(|e| to_js_error(&e))?;
     let on_event = convert::on_event(&config);
-    let (shared, first) = shared_for(&cfg.state_key());
+    let (shared, first) = shared_for(cfg.state_key());
     let platform = Web::new(cfg.memory_only, on_event);
     let props = client_props::defaults(&browser_facts());
     let inner = Rc::new(monitor::Monitor::new(cfg, platform.clone(), shared, props));
@@ -130,9 +153,7 @@ impl Monitor {
         &self,
         #[wasm_bindgen(unchecked_param_type = "EngageRequest")] request: JsValue,
     ) -> Promise {
-        let m = self.inner.clone();
-        let parsed = from_js(&request);
-        promise(async move { m.engage(&parsed?).await })
+        call(&self.inner, Op::Engage, &request)
     }
 
     /// Reports SDEs and impressions; resolves to `{visitorId, sessionId, pageId}` once the server
@@ -144,15 +165,6 @@ impl Monitor {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ReportRequest")] request: JsValue,
     ) -> Promise {
-        let m = self.inner.clone();
-        let parsed = from_js(&request);
-        promise(async move {
-            let result = m.report(&parsed?).await;
-            // A delivery that worked says the way is clear again for reports parked earlier.
-            if result.is_ok() && m.has_parked() {
-                drain_later(&m);
-            }
-            result
-        })
+        call(&self.inner, Op::Report, &request)
     }
 }

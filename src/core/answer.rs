@@ -118,10 +118,7 @@ fn vid_in_message(message: &str) -> Option<&str> {
     let (_, after) = crate::core::text::split_once(message, "vid:")?;
     // The server writes ASCII; a byte scan needs no char decoding.
     let v = after.trim_ascii_start();
-    let end = v
-        .bytes()
-        .position(|b| b == b',' || b == b';' || b.is_ascii_whitespace())
-        .unwrap_or(v.len());
+    let end = crate::core::text::span(v, |b| !(b == b',' || b == b';' || b.is_ascii_whitespace()));
     v.get(..end).filter(|s| !s.is_empty())
 }
 

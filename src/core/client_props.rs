@@ -4,7 +4,7 @@
 use crate::prelude::*;
 
 use crate::core::json::Json;
-use crate::core::text::{contains, split_once};
+use crate::core::text::{contains, span, split_once};
 
 /// What the platform knows about the browser.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -116,10 +116,7 @@ fn dotted(v: &str) -> String {
 /// The version-like text right after `marker`: digits, dots and underscores.
 fn after<'a>(ua: &'a str, marker: &str) -> Option<&'a str> {
     let (_, rest) = split_once(ua, marker)?;
-    let end = rest
-        .bytes()
-        .position(|b| !(b.is_ascii_digit() || b == b'.' || b == b'_'))
-        .unwrap_or(rest.len());
+    let end = span(rest, |b| b.is_ascii_digit() || b == b'.' || b == b'_');
     rest.get(..end).filter(|v| !v.is_empty())
 }
 

@@ -35,6 +35,8 @@ pub struct Config {
     pub timeout_ms: u32,
     /// `storage: 'memory'`: never touch localStorage.
     pub memory_only: bool,
+    /// The localStorage key of this account + app's state (made once: it is used on every call).
+    key: String,
 }
 
 impl Config {
@@ -84,6 +86,7 @@ impl Config {
             Some(_) => return Err(Error::config(&["storage must be 'local' or 'memory'"])),
         };
         Ok(Config {
+            key: concat(&["lpmon:", &account_id, ":", &app_installation_id]),
             account_id,
             app_installation_id,
             domain,
@@ -95,8 +98,8 @@ impl Config {
     }
 
     /// The localStorage key of this account + app's state.
-    pub fn state_key(&self) -> String {
-        concat(&["lpmon:", &self.account_id, ":", &self.app_installation_id])
+    pub fn state_key(&self) -> &str {
+        &self.key
     }
 }
 
@@ -150,8 +153,8 @@ pub fn origin(what: &str, input: &str) -> Result<String, Error> {
         Some((s, r)) => (s.to_ascii_lowercase(), r),
         None => ("https".into(), input),
     };
-    let authority = rest.strip_suffix('/').unwrap_or(rest);
-    let Some(host) = authority_host(authority) else {
+    let authority = rest.strip_suffix('/').unwrap_or(rest).to_ascii_lowercase();
+    let Some(host) = authority_host(&authority) else {
         return Err(Error::config(&[
             what,
             " must be a host name or an origin like https://host[:port]",
@@ -159,7 +162,7 @@ pub fn origin(what: &str, input: &str) -> Result<String, Error> {
     };
     match scheme.as_str() {
         "https" => {}
-        "http" if is_loopback(&host) => {}
+        "http" if is_loopback(host) => {}
         "http" => {
             return Err(Error::config(&[
                 what,
@@ -168,41 +171,39 @@ pub fn origin(what: &str, input: &str) -> Result<String, Error> {
         }
         _ => return Err(Error::config(&[what, " must use https"])),
     }
-    Ok(concat(&[
-        scheme.as_str(),
-        "://",
-        &authority.to_ascii_lowercase(),
-    ]))
+    Ok(concat(&[scheme.as_str(), "://", &authority]))
 }
 
 /// The origin for a host named by CSDS: https, except http for loopback (the local emulator).
 pub fn origin_for_base_uri(base: &str) -> Option<String> {
-    let base = base.trim();
-    let host = authority_host(base)?;
-    let scheme = if is_loopback(&host) {
+    let base = base.trim().to_ascii_lowercase();
+    let scheme = if is_loopback(authority_host(&base)?) {
         "http://"
     } else {
         "https://"
     };
-    Some(concat(&[scheme, &base.to_ascii_lowercase()]))
+    Some(concat(&[scheme, &base]))
 }
 
-/// The lower-cased host of `host[:port]`, or None when it is not a plain, valid authority.
-fn authority_host(authority: &str) -> Option<String> {
+/// The host of `host[:port]` (given in lower case), or None when it is not a plain, valid
+/// authority.
+fn authority_host(authority: &str) -> Option<&str> {
     let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
         let (inside, after) = split_once(rest, "]")?;
-        if inside.is_empty() || !inside.bytes().all(|b| b.is_ascii_hexdigit() || b == b':') {
+        if inside.is_empty()
+            || !crate::core::text::all(inside, |b| b.is_ascii_hexdigit() || b == b':')
+        {
             return None;
         }
         let port = match after {
             "" => None,
             p => Some(p.strip_prefix(':')?),
         };
-        (concat(&["[", inside, "]"]), port)
+        (authority.get(..inside.len() + 2)?, port)
     } else {
         match split_once(authority, ":") {
-            Some((h, p)) => (h.into(), Some(p)),
-            None => (authority.into(), None),
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
         }
     };
     if let Some(p) = port {
@@ -212,7 +213,7 @@ fn authority_host(authority: &str) -> Option<String> {
         }
     }
     if host.starts_with('[') {
-        return Some(host.to_ascii_lowercase());
+        return Some(host);
     }
     let ok_label = |l: &[u8]| {
         !l.is_empty()
@@ -221,10 +222,7 @@ fn authority_host(authority: &str) -> Option<String> {
             && l.last() != Some(&b'-')
             && l.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
     };
-    if host.len() > 253 || !labels(&host).all(ok_label) {
-        return None;
-    }
-    Some(host.to_ascii_lowercase())
+    (host.len() <= 253 && labels(host).all(ok_label)).then_some(host)
 }
 
 /// localhost, *.localhost, 127.0.0.0/8 and [::1].

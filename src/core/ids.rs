@@ -6,25 +6,27 @@
 /// Longest id accepted from the server or storage.
 pub const MAX_ID_LEN: usize = 128;
 
+use crate::core::text::all;
+
 /// A visitor id, session id or page id as the server hands them out: `[A-Za-z0-9._-]{1,128}`.
 pub fn is_server_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= MAX_ID_LEN
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        && all(s, |b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-')
+        })
 }
 
 /// An account id: `[A-Za-z0-9_-]{1,64}`.
 pub fn is_account_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+        && all(s, |b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
 }
 
 /// An app installation id (a UUID in practice): `[A-Za-z0-9-]{1,64}`.
 pub fn is_app_installation_id(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    !s.is_empty() && s.len() <= 64 && all(s, |b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 #[cfg(test)]

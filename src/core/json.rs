@@ -109,15 +109,15 @@ impl Json {
     pub fn take(&mut self, key: &str) -> Option<Json> {
         match self {
             Json::Obj(m) => {
-                // Rebuilt rather than `Vec::remove`d: no index panic path in the wasm.
+                // Retained rather than `Vec::remove`d: no index panic path in the wasm.
                 let mut taken = None;
-                for (k, v) in ::core::mem::take(m) {
-                    if taken.is_none() && k == key {
-                        taken = Some(v);
-                    } else {
-                        m.push((k, v));
+                m.retain_mut(|(k, v)| {
+                    let hit = taken.is_none() && k == key;
+                    if hit {
+                        taken = Some(::core::mem::replace(v, Json::Null));
                     }
-                }
+                    !hit
+                });
                 taken
             }
             _ => None,
@@ -202,7 +202,10 @@ pub fn parse_int(text: &str) -> Option<i64> {
         Some(rest) => (true, rest),
         None => (false, text),
     };
-    if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if digits.is_empty()
+        || digits.len() > 18
+        || !crate::core::text::all(digits, |b| b.is_ascii_digit())
+    {
         return None;
     }
     let mut n: i64 = 0;
@@ -219,7 +222,8 @@ pub fn quoted(s: &str) -> String {
     out
 }
 
-fn write_str(s: &str, out: &mut String) {
+/// Appends `s` as a JSON string literal to `out`.
+pub fn write_str(s: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
     for c in s.chars() {

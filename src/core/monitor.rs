@@ -11,7 +11,7 @@ use crate::core::answer::{self, Verdict};
 use crate::core::config::{self, Config};
 use crate::core::error::Error;
 use crate::core::gate::Gate;
-use crate::core::json::{uint_text, Json};
+use crate::core::json::{quoted, uint_text, write_str, Json};
 use crate::core::ports::Platform;
 use crate::core::queue::{self, Entry, Queue, State};
 use crate::core::request::{self, Call, Ids};
@@ -26,7 +26,7 @@ pub const APP: &str = "lp_monitoringSDK";
 /// How long a CSDS answer is trusted before it is asked again.
 pub const CSDS_TTL_MS: u64 = 24 * 60 * 60 * 1000;
 /// Pauses before looking again at reports of pages that still looked alive.
-const ADOPT_RETRIES_MS: [u32; 3] = [0, 2_000, 10_000];
+static ADOPT_RETRIES_MS: [u32; 3] = [0, 2_000, 10_000];
 /// Without Web Locks, a stored report older than this is taken over from the page that queued it.
 const ORPHAN_AGE_MS: u64 = 60_000;
 
@@ -72,6 +72,13 @@ pub struct Monitor<P> {
     client_props: Json,
 }
 
+/// A value of an event field.
+enum Val {
+    Str(&'static str),
+    Num(u64),
+    Bool(bool),
+}
+
 /// How one exchange with the server ended, when it did not succeed.
 enum Failure {
     /// 404/37 or 404/39 on a request that carried a pair.
@@ -108,12 +115,12 @@ impl<P: Platform> Monitor<P> {
 
     /// The live session from storage, if any (expired or corrupted values count as none).
     pub fn session(&self) -> Option<Session> {
-        let text = self.platform.read(&self.cfg.state_key())?;
+        let text = self.platform.read(self.cfg.state_key())?;
         let Some(s) = Session::decode(&text) else {
             if !self.shared.warned_corrupt.replace(true) {
                 self.emit(
                     "STORAGE_IGNORED",
-                    &[("reason", Json::str("corrupted or foreign value"))],
+                    &[("reason", Val::Str("corrupted or foreign value"))],
                 );
             }
             return None;
@@ -170,7 +177,7 @@ impl<P: Platform> Monitor<P> {
 
     /// Writes a report to storage and queues it, pushing out the oldest when the queue is full.
     fn enqueue(&self, entry: &Entry) -> String {
-        let prefix = queue::prefix(&self.cfg.state_key());
+        let prefix = queue::prefix(self.cfg.state_key());
         let key = queue::entry_key(&prefix, entry.at, self.shared.queue.next_seq(), &entry.tab);
         let text = entry.encode();
         self.platform.write(&key, &text);
@@ -184,7 +191,7 @@ impl<P: Platform> Monitor<P> {
         if !dropped.is_empty() {
             self.emit(
                 "QUEUE_DROPPED",
-                &[("dropped", Json::uint(dropped.len() as u64))],
+                &[("dropped", Val::Num(dropped.len() as u64))],
             );
         }
         key
@@ -213,7 +220,27 @@ impl<P: Platform> Monitor<P> {
             }
         }
         q.set(key, State::Sending);
-        let result = self.send_report(key, &mut entry).await;
+        // Impressions of another session are dropped, then the usual exchange.
+        if let Some(sid) = &entry.sid {
+            if self.session().map(|s| s.sid).as_ref() != Some(sid) {
+                self.drop_impressions(&mut entry.body);
+                entry.sid = None;
+            }
+        }
+        let result = match self.origin().await {
+            Ok(origin) => {
+                let (call, body) = if entry.body.get("engagementAttributes").is_some() {
+                    (Call::Report, entry.body.clone())
+                } else {
+                    // Nothing left but the session itself: open one as a page load would.
+                    (Call::Engagement, self.start_page(&entry.body))
+                };
+                self.exchange(&origin, call, body, Some(key))
+                    .await
+                    .map(|(answer, _)| ids_of(&answer))
+            }
+            Err(e) => Err(e),
+        };
         match &result {
             Err(e) if keeps_report(e) => {
                 entry.cycles += 1;
@@ -221,7 +248,7 @@ impl<P: Platform> Monitor<P> {
                 if entry.cycles >= queue::MAX_CYCLES || expired {
                     self.platform.remove(key);
                     q.remove(key);
-                    self.emit("QUEUE_GAVE_UP", &[("kind", Json::str(e.kind()))]);
+                    self.emit("QUEUE_GAVE_UP", &[("kind", Val::Str(e.kind()))]);
                 } else {
                     self.platform.write(key, &entry.encode());
                     q.set(key, State::Parked);
@@ -233,25 +260,6 @@ impl<P: Platform> Monitor<P> {
             }
         }
         result
-    }
-
-    /// One report: impressions of another session are dropped, then the usual exchange.
-    async fn send_report(&self, key: &str, entry: &mut Entry) -> Result<Json, Error> {
-        if let Some(sid) = &entry.sid {
-            if self.session().map(|s| s.sid).as_ref() != Some(sid) {
-                self.drop_impressions(&mut entry.body);
-                entry.sid = None;
-            }
-        }
-        let origin = self.origin().await?;
-        let (call, body) = if entry.body.get("engagementAttributes").is_some() {
-            (Call::Report, entry.body.clone())
-        } else {
-            // Nothing left but the session itself: open one as a page load would.
-            (Call::Engagement, self.start_page(&entry.body))
-        };
-        let (answer, _) = self.exchange(&origin, call, body, Some(key)).await?;
-        Ok(ids_of(&answer))
     }
 
     /// Sends `body` with the session pair, opening a session first when there is none.
@@ -273,9 +281,14 @@ impl<P: Platform> Monitor<P> {
                 None => {
                     // One creation at a time, in this page and across the site's tabs.
                     let _gate = self.shared.gate.enter().await;
-                    let (_lock, waited) = self.platform.exclusive(&self.cfg.state_key()).await;
-                    if waited {
-                        self.await_other_tab().await;
+                    let (_lock, waited) = self.platform.exclusive(self.cfg.state_key()).await;
+                    // Another tab held the creation lock: give the session it stored a moment to
+                    // reach this tab's view of localStorage (up to half a second) before
+                    // concluding there is none.
+                    let mut tries = if waited { 25 } else { 0 };
+                    while tries > 0 && self.session().is_none() {
+                        self.platform.sleep(20).await;
+                        tries -= 1;
                     }
                     match self.session() {
                         Some(s) => Ids {
@@ -318,17 +331,6 @@ impl<P: Platform> Monitor<P> {
         Err(Error::Network(
             "the session could not be kept; is the clock changing?".into(),
         ))
-    }
-
-    /// Another tab held the creation lock: give the session it stored a moment to reach this
-    /// tab's view of localStorage (up to half a second) before concluding there is none.
-    async fn await_other_tab(&self) {
-        for _ in 0..25 {
-            if self.session().is_some() {
-                return;
-            }
-            self.platform.sleep(20).await;
-        }
     }
 
     /// One logical request with retries. Ids change only on "Loading account". `slot` names the
@@ -396,10 +398,10 @@ impl<P: Platform> Monitor<P> {
             self.emit(
                 "RETRY",
                 &[
-                    ("method", Json::str(call.resource())),
-                    ("status", Json::uint(u64::from(status))),
-                    ("attempt", Json::uint(attempt as u64 + 1)),
-                    ("pauseMs", Json::uint(u64::from(pause))),
+                    ("method", Val::Str(call.resource())),
+                    ("status", Val::Num(u64::from(status))),
+                    ("attempt", Val::Num(attempt as u64 + 1)),
+                    ("pauseMs", Val::Num(u64::from(pause))),
                 ],
             );
             // Coming back online ends the pause early; a server that asked for a pause gets it.
@@ -447,7 +449,7 @@ impl<P: Platform> Monitor<P> {
         ]);
         let mut sent = 0;
         for key in q.flushable() {
-            let Some(mut entry) = self.platform.read(&key).and_then(|t| Entry::decode(&t)) else {
+            let Some(mut entry) = self.stored(&key) else {
                 continue;
             };
             if entry.sid.as_ref().is_some_and(|s| *s != session.sid) {
@@ -467,7 +469,7 @@ impl<P: Platform> Monitor<P> {
             q.flushed(&key, result.clone());
         }
         if sent > 0 {
-            self.emit("QUEUE_FLUSHED", &[("sent", Json::uint(sent))]);
+            self.emit("QUEUE_FLUSHED", &[("sent", Val::Num(sent))]);
         }
     }
 
@@ -491,23 +493,63 @@ impl<P: Platform> Monitor<P> {
         }
         // A page that just went away can still be listed as holding its lock for a moment (a
         // reload): reports it left are looked at again a little later.
-        for pause in ADOPT_RETRIES_MS {
+        for &pause in ADOPT_RETRIES_MS.iter() {
             if pause > 0 {
                 self.platform.sleep(pause).await;
             }
-            let (mut todo, others) = self.adopt().await;
+            // Stored reports whose page is gone are taken over (oldest first); `others` tells
+            // whether reports of pages that look alive were left alone.
+            let mut todo = Vec::new();
+            let mut others = false;
+            let mut unknown = self.platform.keys(&queue::prefix(self.cfg.state_key()));
+            unknown.retain(|k| !q.knows(k));
+            if !unknown.is_empty() {
+                let alive = self.platform.held().await;
+                let (_lock, _) = self
+                    .platform
+                    .exclusive(&concat(&[self.cfg.state_key(), ":queue"]))
+                    .await;
+                let me = self.tab();
+                let now = self.platform.now_ms();
+                for key in unknown {
+                    let Some(mut entry) = self.stored(&key) else {
+                        self.platform.remove(&key);
+                        continue;
+                    };
+                    let owner_alive = match &alive {
+                        Some(names) => names.contains(&page_lock_name(&entry.tab)),
+                        None => now.saturating_sub(entry.at) < ORPHAN_AGE_MS,
+                    };
+                    if entry.tab == me || owner_alive {
+                        others |= entry.tab != me;
+                        continue;
+                    }
+                    if now.saturating_sub(entry.at) > queue::MAX_AGE_MS {
+                        self.platform.remove(&key);
+                        self.emit("QUEUE_GAVE_UP", &[("kind", Val::Str("expired"))]);
+                        continue;
+                    }
+                    entry.tab = me.clone();
+                    let text = entry.encode();
+                    self.platform.write(&key, &text);
+                    for k in q.push(key.clone(), text.len(), State::Waiting) {
+                        self.platform.remove(&k);
+                    }
+                    todo.push(key);
+                }
+            }
             for key in q.parked() {
                 q.set(&key, State::Waiting);
                 todo.push(key);
             }
             for key in todo {
-                let Some(entry) = self.platform.read(&key).and_then(|t| Entry::decode(&t)) else {
+                let Some(entry) = self.stored(&key) else {
                     q.remove(&key);
                     continue;
                 };
                 match self.deliver_in_turn(&key, entry).await {
                     Ok(_) => self.emit("QUEUE_DELIVERED", &[]),
-                    Err(e) => self.emit("QUEUE_FAILED", &[("kind", Json::str(e.kind()))]),
+                    Err(e) => self.emit("QUEUE_FAILED", &[("kind", Val::Str(e.kind()))]),
                 }
             }
             if !others {
@@ -517,52 +559,9 @@ impl<P: Platform> Monitor<P> {
         q.draining.set(false);
     }
 
-    /// Takes over stored reports whose page is gone; returns their keys, oldest first.
-    /// Also tells whether reports of pages that look alive were left alone.
-    async fn adopt(&self) -> (Vec<String>, bool) {
-        let prefix = queue::prefix(&self.cfg.state_key());
-        let q = &self.shared.queue;
-        let mut unknown = self.platform.keys(&prefix);
-        unknown.retain(|k| !q.knows(k));
-        if unknown.is_empty() {
-            return (unknown, false);
-        }
-        let alive = self.platform.held().await;
-        let (_lock, _) = self
-            .platform
-            .exclusive(&concat(&[self.cfg.state_key().as_str(), ":queue"]))
-            .await;
-        let me = self.tab();
-        let now = self.platform.now_ms();
-        let mut adopted = Vec::new();
-        let mut others = false;
-        for key in unknown {
-            let Some(mut entry) = self.platform.read(&key).and_then(|t| Entry::decode(&t)) else {
-                self.platform.remove(&key);
-                continue;
-            };
-            let owner_alive = match &alive {
-                Some(names) => names.contains(&page_lock_name(&entry.tab)),
-                None => now.saturating_sub(entry.at) < ORPHAN_AGE_MS,
-            };
-            if entry.tab == me || owner_alive {
-                others |= entry.tab != me;
-                continue;
-            }
-            if now.saturating_sub(entry.at) > queue::MAX_AGE_MS {
-                self.platform.remove(&key);
-                self.emit("QUEUE_GAVE_UP", &[("kind", Json::str("expired"))]);
-                continue;
-            }
-            entry.tab = me.clone();
-            let text = entry.encode();
-            self.platform.write(&key, &text);
-            for k in q.push(key.clone(), text.len(), State::Waiting) {
-                self.platform.remove(&k);
-            }
-            adopted.push(key);
-        }
-        (adopted, others)
+    /// The report stored under `key`, if it is there and readable.
+    fn stored(&self, key: &str) -> Option<Entry> {
+        self.platform.read(key).and_then(|t| Entry::decode(&t))
     }
 
     fn drop_impressions(&self, body: &mut Json) {
@@ -570,7 +569,7 @@ impl<P: Platform> Monitor<P> {
         if dropped > 0 {
             self.emit(
                 "IMPRESSIONS_DROPPED",
-                &[("dropped", Json::uint(dropped as u64))],
+                &[("dropped", Val::Num(dropped as u64))],
             );
         }
     }
@@ -595,7 +594,7 @@ impl<P: Platform> Monitor<P> {
             started_ms,
             last_ms: now,
         };
-        self.platform.write(&self.cfg.state_key(), &s.encode());
+        self.platform.write(self.cfg.state_key(), &s.encode());
     }
 
     /// Drops the stored pair if it is still the one that was refused.
@@ -604,38 +603,44 @@ impl<P: Platform> Monitor<P> {
             if refused.vid.as_deref() == Some(s.vid.as_str())
                 && refused.sid.as_deref() == Some(s.sid.as_str())
             {
-                self.platform.remove(&self.cfg.state_key());
+                self.platform.remove(self.cfg.state_key());
             }
         }
     }
 
-    fn emit(&self, name: &str, fields: &[(&str, Json)]) {
-        let mut data = Json::Obj(Vec::new());
+    /// Emits event `name` with `fields` (lpmon's own names and values: written as text directly).
+    fn emit(&self, name: &str, fields: &[(&str, Val)]) {
+        let mut data = String::from("{");
         for (k, v) in fields {
-            data.set(k, v.clone());
+            if data.len() > 1 {
+                data.push(',');
+            }
+            write_str(k, &mut data);
+            data.push(':');
+            match v {
+                Val::Str(s) => write_str(s, &mut data),
+                Val::Num(n) => data.push_str(&uint_text(*n)),
+                Val::Bool(b) => data.push_str(if *b { "true" } else { "false" }),
+            }
         }
-        self.platform.emit(APP, name, data);
+        data.push('}');
+        self.platform.emit(name, &data);
     }
 
     fn complete(&self, call: Call, status: u16, created: Option<bool>) {
-        let mut fields = vec![
-            ("method", Json::str(call.resource())),
-            ("status", Json::uint(u64::from(status))),
+        let fields = [
+            ("method", Val::Str(call.resource())),
+            ("status", Val::Num(u64::from(status))),
+            ("created", Val::Bool(created.unwrap_or_default())),
         ];
-        if let Some(c) = created {
-            fields.push(("created", Json::Bool(c)));
-        }
-        self.emit("REQUEST_COMPLETE", &fields);
+        // `created` only when the request succeeded.
+        let n = if created.is_some() { 3 } else { 2 };
+        self.emit("REQUEST_COMPLETE", fields.get(..n).unwrap_or_default());
     }
 
     /// The engagement body a page load sends: the report's entry points and page id, no SDEs.
     fn start_page(&self, report: &Json) -> Json {
-        let mut start = Json::Obj(Vec::new());
-        for key in ["entryPoints", "pageId"] {
-            if let Some(v) = report.get(key) {
-                start.set(key, v.clone());
-            }
-        }
+        let mut start = pick(report, &["entryPoints", "pageId"]);
         start.set("clientProperties", self.client_props.clone());
         start
     }
@@ -662,14 +667,32 @@ impl<P: Platform> Monitor<P> {
                 return Ok(o.clone());
             }
         }
-        let looked_up = self.ask_csds().await;
+        let looked_up = match self.platform.send(request::csds(&self.cfg)).await {
+            Err(_) => Err(Error::Network("CSDS could not be reached".into())),
+            Ok(a) => {
+                let base = Json::parse(&a.body)
+                    .ok()
+                    .and_then(|b| b.get("baseURI").and_then(Json::as_str).map(String::from));
+                match base.and_then(|b| config::origin_for_base_uri(&b)) {
+                    Some(o) if a.status == 200 => Ok(o),
+                    _ => Err(Error::Http {
+                        status: a.status,
+                        internal_code: None,
+                        message: "CSDS did not name the smt service".into(),
+                    }),
+                }
+            }
+        };
         let origin = match (looked_up, cached) {
             (Ok(o), _) => {
-                let entry = Json::Obj(vec![
-                    ("origin".into(), Json::str(&o)),
-                    ("at".into(), Json::Num(uint_text(now))),
+                let entry = concat(&[
+                    "{\"origin\":",
+                    &quoted(&o),
+                    ",\"at\":",
+                    &uint_text(now),
+                    "}",
                 ]);
-                self.platform.write(&key, &entry.to_text());
+                self.platform.write(&key, &entry);
                 o
             }
             (Err(_), Some((o, _))) => {
@@ -680,25 +703,6 @@ impl<P: Platform> Monitor<P> {
         };
         self.shared.origin.set(Some(origin.clone()));
         Ok(origin)
-    }
-
-    async fn ask_csds(&self) -> Result<String, Error> {
-        let a = self
-            .platform
-            .send(request::csds(&self.cfg))
-            .await
-            .map_err(|_| Error::Network("CSDS could not be reached".into()))?;
-        let base = Json::parse(&a.body)
-            .ok()
-            .and_then(|b| b.get("baseURI").and_then(Json::as_str).map(String::from));
-        match base.and_then(|b| config::origin_for_base_uri(&b)) {
-            Some(o) if a.status == 200 => Ok(o),
-            _ => Err(Error::Http {
-                status: a.status,
-                internal_code: None,
-                message: "CSDS did not name the smt service".into(),
-            }),
-        }
     }
 }
 
@@ -720,9 +724,14 @@ fn keeps_report(e: &Error) -> bool {
 }
 
 fn ids_of(answer: &Json) -> Json {
+    pick(answer, &["visitorId", "sessionId", "pageId"])
+}
+
+/// The members `keys` of `from` that it has, in that order.
+fn pick(from: &Json, keys: &[&str]) -> Json {
     let mut out = Json::Obj(Vec::new());
-    for key in ["visitorId", "sessionId", "pageId"] {
-        if let Some(v) = answer.get(key) {
+    for key in keys {
+        if let Some(v) = from.get(key) {
             out.set(key, v.clone());
         }
     }

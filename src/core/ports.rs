@@ -6,8 +6,6 @@ use crate::prelude::*;
 
 use ::core::future::Future;
 
-use crate::core::json::Json;
-
 /// HTTP method; the Monitoring API is used only with GET and POST (PUT travels as an override).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -70,8 +68,9 @@ pub trait Clock {
     fn now_ms(&self) -> u64;
     /// A uniformly random 32-bit number (jitter, page ids).
     fn random(&self) -> u32;
-    /// Resolves after `ms` milliseconds.
-    fn sleep(&self, ms: u32) -> impl Future<Output = ()>;
+    /// Resolves after `ms` milliseconds. `Unpin`, so that waiting for it or for something else
+    /// needs no pinned state machine.
+    fn sleep(&self, ms: u32) -> impl Future<Output = ()> + Unpin;
 }
 
 /// Key/value persistence. It never fails from the core's point of view: the platform falls back
@@ -115,8 +114,9 @@ pub trait Locks {
 
 /// Debug and compatibility events (`lp_monitoringSDK`/`SP_SENT`, storage fallback, ...).
 pub trait Events {
-    /// Publishes one event; `data` never carries consumer data or SDE contents.
-    fn emit(&self, app: &str, name: &str, data: Json);
+    /// Publishes event `name` of lpmon's app ([`crate::core::monitor::APP`]); `data` is the JSON
+    /// text of an object, which never carries consumer data or SDE contents.
+    fn emit(&self, name: &str, data: &str);
 }
 
 /// Everything a monitor needs.

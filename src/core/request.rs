@@ -41,8 +41,7 @@ pub struct Ids {
 /// The request for `call`, with the ids in the query and the body as JSON text. The report goes as
 /// POST with `X-HTTP-Method-Override: PUT` because the server's CORS answer does not allow PUT.
 pub fn monitoring(cfg: &Config, origin: &str, call: Call, ids: &Ids, body: &Json) -> HttpRequest {
-    let mut url = String::with_capacity(160);
-    for part in [
+    let mut url = concat(&[
         origin,
         "/api/account/",
         &cfg.account_id,
@@ -51,9 +50,7 @@ pub fn monitoring(cfg: &Config, origin: &str, call: Call, ids: &Ids, body: &Json
         "/",
         call.resource(),
         "?v=1.0",
-    ] {
-        url.push_str(part);
-    }
+    ]);
     if let Some(vid) = &ids.vid {
         url.push_str("&vid=");
         url.push_str(vid);

@@ -12,260 +12,34 @@ use crate::prelude::*;
 use crate::core::error::Error;
 use crate::core::json::{uint_text, Json};
 
-/// The JSON shape a field must have. Kept to 8 bytes (a tag and one pointer on wasm32): the
-/// tables below are data in every page's download.
-#[derive(Clone, Copy)]
-enum Kind {
-    Str,
-    Num,
-    /// A whole number in an inclusive range.
-    /// Any whole number.
-    Whole,
-    /// A whole number of at least 0.
-    Count,
-    /// A whole number in a small inclusive range.
-    Int(u8, u8),
-    Bool,
-    /// A string or a number (ids that page code writes either way).
-    Scalar,
-    /// One of these strings.
-    OneOf(&'static Words),
-    Obj(&'static Fields),
-    /// An array whose elements have this shape.
-    Arr(&'static Kind),
-}
-
-/// The fields of an object (a slice behind one pointer keeps `Kind` small).
-struct Fields(&'static [Field]);
-/// The strings of `Kind::OneOf`.
-struct Words(&'static [&'static str]);
-
-struct Field {
-    name: &'static str,
-    kind: Kind,
-    required: bool,
-}
-
-const fn f(name: &'static str, kind: Kind) -> Field {
-    Field {
-        name,
-        kind,
-        required: false,
-    }
-}
-
-const fn req(name: &'static str, kind: Kind) -> Field {
-    Field {
-        name,
-        kind,
-        required: true,
-    }
-}
-
-const PRODUCT: &[Field] = &[
-    f("name", Kind::Str),
-    f("category", Kind::Str),
-    f("sku", Kind::Scalar),
-    f("price", Kind::Num),
-    f("statusInStock", Kind::Scalar),
-    f("quantityInStock", Kind::Num),
-];
-const PRODUCT_LINE: Kind = Kind::Obj(&Fields(&[
-    f("product", Kind::Obj(&Fields(PRODUCT))),
-    f("quantity", Kind::Count),
-]));
-const PRODUCT_LINES: Kind = Kind::Arr(&PRODUCT_LINE);
-const DATE: Kind = Kind::Obj(&Fields(&[
-    f("day", Kind::Int(1, 31)),
-    f("month", Kind::Int(1, 12)),
-    f("year", Kind::Whole),
-]));
-const CONTEXT: Kind = Kind::Obj(&Fields(&[req("type", Kind::Str), req("id", Kind::Scalar)]));
-const IMPRESSION: &[Field] = &[
-    req("campaign", Kind::Scalar),
-    req("engId", Kind::Scalar),
-    f("revision", Kind::Scalar),
-    f("eContext", Kind::Arr(&CONTEXT)),
-];
-const IMPRESSION_SHORT: &[Field] = &[
-    req("campaign", Kind::Scalar),
-    req("engId", Kind::Scalar),
-    f("revision", Kind::Scalar),
-];
-
-/// Every SDE type: name, fields, and whether it is an impression event (report only).
-const TYPES: &[(&str, &[Field], bool)] = &[
-    (
-        "cart",
-        &[
-            req("total", Kind::Num),
-            f("currency", Kind::Str),
-            req("numItems", Kind::Count),
-            f("products", PRODUCT_LINES),
-        ],
-        false,
-    ),
-    (
-        "purchase",
-        &[
-            f("total", Kind::Num),
-            f("currency", Kind::Str),
-            f("orderId", Kind::Scalar),
-            f(
-                "cart",
-                Kind::Obj(&Fields(&[
-                    req("products", PRODUCT_LINES),
-                    f("numItems", Kind::Count),
-                ])),
-            ),
-        ],
-        false,
-    ),
-    (
-        "prodView",
-        &[
-            f("currency", Kind::Str),
-            f(
-                "products",
-                Kind::Arr(&Kind::Obj(&Fields(&[f(
-                    "product",
-                    Kind::Obj(&Fields(PRODUCT)),
-                )]))),
-            ),
-        ],
-        false,
-    ),
-    (
-        "ctmrinfo",
-        &[f(
-            "info",
-            Kind::Obj(&Fields(&[
-                f("cstatus", Kind::Str),
-                f("ctype", Kind::Str),
-                f("customerId", Kind::Scalar),
-                f("balance", Kind::Num),
-                f("currency", Kind::Str),
-                f("socialId", Kind::Scalar),
-                f("imei", Kind::Scalar),
-                f("userName", Kind::Str),
-                f("companySize", Kind::Num),
-                f("companyBranch", Kind::Str),
-                f("accountName", Kind::Str),
-                f("role", Kind::Str),
-                f("lastPaymentDate", DATE),
-                f("registrationDate", DATE),
-                f("loginStatus", Kind::Scalar),
-                f("storeZipCode", Kind::Scalar),
-                f("storeNumber", Kind::Scalar),
-            ])),
-        )],
-        false,
-    ),
-    (
-        "mrktInfo",
-        &[f(
-            "info",
-            Kind::Obj(&Fields(&[
-                f("channel", Kind::Scalar),
-                f("affiliate", Kind::Str),
-                f("campaignId", Kind::Scalar),
-            ])),
-        )],
-        false,
-    ),
-    (
-        "personal",
-        &[f(
-            "personal",
-            Kind::Obj(&Fields(&[
-                f("firstname", Kind::Str),
-                f("lastname", Kind::Str),
-                f(
-                    "age",
-                    Kind::Obj(&Fields(&[
-                        f("age", Kind::Num),
-                        f("year", Kind::Whole),
-                        f("month", Kind::Int(1, 12)),
-                        f("day", Kind::Int(1, 31)),
-                    ])),
-                ),
-                f(
-                    "contacts",
-                    Kind::Arr(&Kind::Obj(&Fields(&[
-                        f("email", Kind::Str),
-                        f("phone", Kind::Scalar),
-                        f("phoneType", Kind::Str),
-                        f(
-                            "address",
-                            Kind::Obj(&Fields(&[f("country", Kind::Str), f("region", Kind::Str)])),
-                        ),
-                    ]))),
-                ),
-                f("gender", Kind::OneOf(&Words(&["MALE", "FEMALE", "OTHER"]))),
-                f("company", Kind::Str),
-                f("language", Kind::Str),
-            ])),
-        )],
-        false,
-    ),
-    (
-        "lead",
-        &[f(
-            "lead",
-            Kind::Obj(&Fields(&[
-                f("topic", Kind::Str),
-                f("value", Kind::Num),
-                f("currency", Kind::Str),
-                f("leadId", Kind::Scalar),
-            ])),
-        )],
-        false,
-    ),
-    (
-        "service",
-        &[f(
-            "service",
-            Kind::Obj(&Fields(&[
-                f("topic", Kind::Str),
-                f("status", Kind::Int(0, 13)),
-                f("category", Kind::Str),
-                f("serviceId", Kind::Scalar),
-            ])),
-        )],
-        false,
-    ),
-    (
-        "error",
-        &[f(
-            "error",
-            Kind::Obj(&Fields(&[
-                f("contextId", Kind::Scalar),
-                f("message", Kind::Str),
-                f("code", Kind::Scalar),
-                f("level", Kind::Scalar),
-                f("resolved", Kind::Bool),
-            ])),
-        )],
-        false,
-    ),
-    ("searchInfo", &[f("keywords", Kind::Arr(&Kind::Str))], false),
-    ("impDisplay", IMPRESSION, true),
-    ("impAccept", IMPRESSION, true),
-    (
-        "impExpanded",
-        &[
-            req("campaign", Kind::Scalar),
-            req("engId", Kind::Scalar),
-            f("revision", Kind::Scalar),
-            f("expanded", Kind::Bool),
-            f("userInit", Kind::Bool),
-            f("actionableItems", Kind::Arr(&Kind::Scalar)),
-        ],
-        true,
-    ),
-    ("impTimeout", IMPRESSION_SHORT, true),
-    ("impClose", IMPRESSION_SHORT, true),
-];
+/// Every SDE type and its fields, as text: a table of structs would be mostly pointers and
+/// lengths, which compress poorly, and this is data in every page's download.
+///
+/// An entry is `name{fields}`, with `*` before the name of an impression event (report only).
+/// A field is `name:kind`, or `name!kind` when it is required; fields are separated by `,`. Kinds:
+/// `s` a string, `n` a number, `w` a whole number, `c` a whole number of at least 0, `x` a string
+/// or a number (ids that page code writes either way), `b` true or false, `d` an integer from
+/// 1 to 31, `m` from 1 to 12, `t` from 0 to 13, `g` MALE, FEMALE or OTHER, `{fields}` an object,
+/// `[kind` an array whose elements have that kind.
+const TYPES: &str = "\
+cart{total!n,currency:s,numItems!c,products:[{product:{name:s,category:s,sku:x,price:n,statusInStock:x,quantityInStock:n},quantity:c}}\
+purchase{total:n,currency:s,orderId:x,cart:{products![{product:{name:s,category:s,sku:x,price:n,statusInStock:x,quantityInStock:n},quantity:c},numItems:c}}\
+prodView{currency:s,products:[{product:{name:s,category:s,sku:x,price:n,statusInStock:x,quantityInStock:n}}}\
+ctmrinfo{info:{cstatus:s,ctype:s,customerId:x,balance:n,currency:s,socialId:x,imei:x,userName:s,companySize:n,companyBranch:s,\
+accountName:s,role:s,lastPaymentDate:{day:d,month:m,year:w},registrationDate:{day:d,month:m,year:w},loginStatus:x,storeZipCode:x,\
+storeNumber:x}}\
+mrktInfo{info:{channel:x,affiliate:s,campaignId:x}}\
+personal{personal:{firstname:s,lastname:s,age:{age:n,year:w,month:m,day:d},\
+contacts:[{email:s,phone:x,phoneType:s,address:{country:s,region:s}},gender:g,company:s,language:s}}\
+lead{lead:{topic:s,value:n,currency:s,leadId:x}}\
+service{service:{topic:s,status:t,category:s,serviceId:x}}\
+error{error:{contextId:x,message:s,code:x,level:x,resolved:b}}\
+searchInfo{keywords:[s}\
+*impDisplay{campaign!x,engId!x,revision:x,eContext:[{type!s,id!x}}\
+*impAccept{campaign!x,engId!x,revision:x,eContext:[{type!s,id!x}}\
+*impExpanded{campaign!x,engId!x,revision:x,expanded:b,userInit:b,actionableItems:[x}\
+*impTimeout{campaign!x,engId!x,revision:x}\
+*impClose{campaign!x,engId!x,revision:x}";
 
 /// Where an SDE may be sent.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -276,10 +50,40 @@ pub enum Target {
     Report,
 }
 
+/// The schema of SDE type `ty`: whether it is an impression event, and where its `{fields}` start.
+fn find_type(ty: &str) -> Option<(bool, usize)> {
+    let mut at = 0;
+    while at < TYPES.len() {
+        let impression = byte(at) == b'*';
+        at += usize::from(impression);
+        let name = word(&mut at);
+        if name == ty {
+            return Some((impression, at));
+        }
+        // Skipping checks nothing and cannot fail.
+        walk(None, &mut at, &Path::Item(0)).ok()?;
+    }
+    None
+}
+
+/// The schema byte at `at` (0 past the end).
+fn byte(at: usize) -> u8 {
+    TYPES.as_bytes().get(at).copied().unwrap_or_default()
+}
+
+/// The field or type name at `at` (letters), moving past it.
+fn word(at: &mut usize) -> &'static str {
+    let start = *at;
+    while byte(*at).is_ascii_alphabetic() {
+        *at += 1;
+    }
+    TYPES.get(start..*at).unwrap_or_default()
+}
+
 /// True when `sde` is an impression event (`impDisplay`, `impAccept`, ...).
 pub fn is_impression(sde: &Json) -> bool {
-    let ty = sde.get("type").and_then(Json::as_str);
-    TYPES.iter().any(|(name, _, imp)| *imp && Some(*name) == ty)
+    let ty = sde.get("type").and_then(Json::as_str).unwrap_or_default();
+    find_type(ty).is_some_and(|(impression, _)| impression)
 }
 
 /// Checks a batch of SDEs; the error names the first bad field, e.g.
@@ -289,98 +93,150 @@ pub fn validate_all(list: &Json, target: Target) -> Result<(), Error> {
         return Err(Error::invalid(&["engagementAttributes must be an array"]));
     };
     for (i, sde) in items.iter().enumerate() {
-        let mut path = String::from("engagementAttributes[");
-        path.push_str(&uint_text(i as u64));
-        path.push(']');
-        validate_one(sde, target, &mut path)?;
+        validate_one(sde, target, &Path::Item(i))?;
     }
     Ok(())
 }
 
-fn validate_one(sde: &Json, target: Target, path: &mut String) -> Result<(), Error> {
+/// Where a value sits in the batch; spelled out (`engagementAttributes[1].products[0]`) only
+/// for an error message.
+enum Path<'a> {
+    /// `engagementAttributes[i]`.
+    Item(usize),
+    /// A member of an object.
+    Field(&'a Path<'a>, &'static str),
+    /// An element of an array.
+    Index(&'a Path<'a>, usize),
+}
+
+impl Path<'_> {
+    fn write(&self, out: &mut String) {
+        let (parent, name, index) = match self {
+            Path::Item(i) => (None, "engagementAttributes", Some(*i)),
+            Path::Field(p, name) => (Some(p), *name, None),
+            Path::Index(p, i) => (Some(p), "", Some(*i)),
+        };
+        if let Some(p) = parent {
+            p.write(out);
+            if index.is_none() {
+                out.push('.');
+            }
+        }
+        out.push_str(name);
+        if let Some(i) = index {
+            out.push('[');
+            out.push_str(&uint_text(i as u64));
+            out.push(']');
+        }
+    }
+
+    /// A validation error: this path followed by `parts`.
+    fn error(&self, parts: &[&str]) -> Error {
+        let mut text = String::new();
+        self.write(&mut text);
+        for p in parts {
+            text.push_str(p);
+        }
+        Error::Validation(text)
+    }
+}
+
+fn validate_one(sde: &Json, target: Target, path: &Path) -> Result<(), Error> {
     if sde.as_obj().is_none() {
-        return Err(Error::invalid(&[path, " must be an object"]));
+        return Err(path.error(&[" must be an object"]));
     }
     let Some(ty) = sde.get("type").and_then(Json::as_str) else {
-        return Err(Error::invalid(&[path, ".type must be a string"]));
+        return Err(path.error(&[".type must be a string"]));
     };
-    let Some((_, fields, impression)) = TYPES.iter().find(|(name, _, _)| *name == ty) else {
-        return Err(Error::invalid(&[path, ": unknown SDE type '", ty, "'"]));
+    let Some((impression, mut at)) = find_type(ty) else {
+        return Err(path.error(&[": unknown SDE type '", ty, "'"]));
     };
-    if *impression && target == Target::Engagement {
-        return Err(Error::invalid(&[
-            path,
-            ": impression event '",
-            ty,
-            "' can only be sent with report",
-        ]));
+    if impression && target == Target::Engagement {
+        return Err(path.error(&[": impression event '", ty, "' can only be sent with report"]));
     }
-    check_fields(sde, fields, path)
+    walk(Some(sde), &mut at, path)
 }
 
-fn check_fields(obj: &Json, fields: &[Field], path: &mut String) -> Result<(), Error> {
-    for field in fields {
-        let len = path.len();
-        path.push('.');
-        path.push_str(field.name);
-        match obj.get(field.name) {
-            None | Some(Json::Null) if field.required => {
-                return Err(Error::invalid(&[path, " is required"]));
-            }
-            // null is how page code says "unknown"; the server's own answers use it the same way.
-            None | Some(Json::Null) => {}
-            Some(v) => check(v, field.kind, path)?,
-        }
-        path.truncate(len);
-    }
-    Ok(())
-}
-
-fn check(v: &Json, kind: Kind, path: &mut String) -> Result<(), Error> {
+/// Checks `v` against the kind at `at` and moves past it; with `v` None it only moves past it.
+/// `path` names `v` in errors.
+fn walk(v: Option<&Json>, at: &mut usize, path: &Path) -> Result<(), Error> {
+    let kind = byte(*at);
+    *at += 1;
     let ok = match (kind, v) {
-        (Kind::Str, Json::Str(_)) | (Kind::Num, Json::Num(_)) | (Kind::Bool, Json::Bool(_)) => true,
-        (Kind::Scalar, Json::Str(_) | Json::Num(_)) => true,
-        (Kind::Whole, Json::Num(_)) => v.as_i64().is_some(),
-        (Kind::Count, Json::Num(_)) => matches!(v.as_i64(), Some(n) if n >= 0),
-        (Kind::Int(lo, hi), Json::Num(_)) => {
-            matches!(v.as_i64(), Some(n) if n >= i64::from(lo) && n <= i64::from(hi))
-        }
-        (Kind::OneOf(words), Json::Str(s)) => words.0.contains(&s.as_str()),
-        (Kind::Obj(fields), Json::Obj(_)) => return check_fields(v, fields.0, path),
-        (Kind::Arr(inner), Json::Arr(items)) => {
-            for (i, item) in items.iter().enumerate() {
-                let len = path.len();
-                path.push('[');
-                path.push_str(&uint_text(i as u64));
-                path.push(']');
-                check(item, *inner, path)?;
-                path.truncate(len);
+        (b'{', _) => {
+            let members = match v {
+                Some(Json::Obj(_)) | None => v,
+                Some(_) => return Err(path.error(&[" must be an object"])),
+            };
+            while !matches!(byte(*at), b'}' | 0) {
+                let name = word(at);
+                let required = byte(*at) == b'!';
+                *at += 1;
+                let field_path = Path::Field(path, name);
+                let field = members.and_then(|m| m.get(name));
+                // null is how page code says "unknown"; the server's own answers use it too.
+                let field = field.filter(|f| !f.is_null());
+                if required && members.is_some() && field.is_none() {
+                    return Err(field_path.error(&[" is required"]));
+                }
+                walk(field, at, &field_path)?;
+                if byte(*at) == b',' {
+                    *at += 1;
+                }
             }
+            *at += 1;
+            return Ok(());
+        }
+        (b'[', Some(Json::Arr(items))) => {
+            let start = *at;
+            for (i, item) in items.iter().enumerate() {
+                *at = start;
+                walk(Some(item), at, &Path::Index(path, i))?;
+            }
+            if !items.is_empty() {
+                return Ok(());
+            }
+            return walk(None, at, path);
+        }
+        (b'[', None) => return walk(None, at, path),
+        (_, None) => true,
+        (b's', Some(Json::Str(_))) | (b'n', Some(Json::Num(_))) | (b'b', Some(Json::Bool(_))) => {
             true
+        }
+        (b'x', Some(Json::Str(_) | Json::Num(_))) => true,
+        (b'g', Some(Json::Str(s))) => matches!(s.as_str(), "MALE" | "FEMALE" | "OTHER"),
+        (b'w' | b'c' | b'd' | b'm' | b't', Some(v @ Json::Num(_))) => {
+            let (lo, hi) = match kind {
+                b'c' => (0, i64::MAX),
+                b'd' => (1, 31),
+                b'm' => (1, 12),
+                b't' => (0, 13),
+                _ => (i64::MIN, i64::MAX),
+            };
+            matches!(v.as_i64(), Some(n) if n >= lo && n <= hi)
         }
         _ => false,
     };
     if ok {
         Ok(())
     } else {
-        Err(Error::invalid(&[path, " must be ", describe(kind)]))
+        Err(path.error(&[" must be ", describe(kind)]))
     }
 }
 
-fn describe(kind: Kind) -> &'static str {
+fn describe(kind: u8) -> &'static str {
     match kind {
-        Kind::Str => "a string",
-        Kind::Num => "a number",
-        Kind::Int(0, 13) => "an integer from 0 to 13",
-        Kind::Int(1, 12) => "an integer from 1 to 12",
-        Kind::Int(1, 31) => "an integer from 1 to 31",
-        Kind::Count => "a whole number of at least 0",
-        Kind::Whole | Kind::Int(..) => "a whole number",
-        Kind::Bool => "true or false",
-        Kind::Scalar => "a string or a number",
-        Kind::OneOf(_) => "MALE, FEMALE or OTHER",
-        Kind::Obj(_) => "an object",
-        Kind::Arr(_) => "an array",
+        b's' => "a string",
+        b'n' => "a number",
+        b't' => "an integer from 0 to 13",
+        b'm' => "an integer from 1 to 12",
+        b'd' => "an integer from 1 to 31",
+        b'c' => "a whole number of at least 0",
+        b'w' => "a whole number",
+        b'b' => "true or false",
+        b'x' => "a string or a number",
+        b'g' => "MALE, FEMALE or OTHER",
+        _ => "an array",
     }
 }
 
@@ -509,6 +365,30 @@ mod tests {
             message(r#"[{"type":"error","error":{"resolved":"no"}}]"#, t),
             "engagementAttributes[0].error.resolved must be true or false"
         );
+    }
+
+    #[test]
+    fn the_schema_text_is_well_formed() {
+        let mut at = 0;
+        let mut names = Vec::new();
+        while at < TYPES.len() {
+            at += usize::from(byte(at) == b'*');
+            let name = word(&mut at);
+            assert!(!name.is_empty() && byte(at) == b'{', "entry at {at}");
+            names.push(String::from(name));
+            walk(None, &mut at, &Path::Item(0)).unwrap();
+        }
+        assert_eq!(at, TYPES.len());
+        assert_eq!(names.len(), 15);
+        for (i, b) in TYPES.bytes().enumerate() {
+            if matches!(b, b':' | b'!' | b'[') {
+                assert!(b"snwcxbdmtg{[".contains(&byte(i + 1)), "kind at {i}");
+            }
+        }
+        for name in &names {
+            let imp = is_impression(&Json::Obj(vec![("type".into(), Json::str(name))]));
+            assert_eq!(imp, name.starts_with("imp"), "{name}");
+        }
     }
 
     #[test]

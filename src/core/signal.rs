@@ -61,15 +61,21 @@ impl Future for Changed<'_> {
 
 /// Resolves when either future does (the other is dropped): a retry pause cut short when the
 /// browser comes back online.
-pub async fn either<A: Future<Output = ()>, B: Future<Output = ()>>(a: A, b: B) {
-    let mut a = ::core::pin::pin!(a);
-    let mut b = ::core::pin::pin!(b);
-    ::core::future::poll_fn(|cx| {
-        if a.as_mut().poll(cx).is_ready() || b.as_mut().poll(cx).is_ready() {
+pub fn either<A, B>(a: A, b: B) -> Either<A, B> {
+    Either(a, b)
+}
+
+/// The future of [`either`].
+pub struct Either<A, B>(A, B);
+
+impl<A: Future<Output = ()> + Unpin, B: Future<Output = ()> + Unpin> Future for Either<A, B> {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let Either(a, b) = &mut *self;
+        if Pin::new(a).poll(cx).is_ready() || Pin::new(b).poll(cx).is_ready() {
             Poll::Ready(())
         } else {
             Poll::Pending
         }
-    })
-    .await
+    }
 }

@@ -23,6 +23,25 @@ pub fn concat(parts: &[&str]) -> String {
     out
 }
 
+/// How many bytes at the start of `s` are `ok`. One plain loop behind a function pointer serves
+/// every byte-class check (each `bytes().all(..)`/`position(..)` closure was a copy of its own).
+#[inline(never)]
+pub fn span(s: &str, ok: fn(u8) -> bool) -> usize {
+    let mut n = 0;
+    for b in s.bytes() {
+        if !ok(b) {
+            break;
+        }
+        n += 1;
+    }
+    n
+}
+
+/// True when every byte of `s` is `ok`.
+pub fn all(s: &str, ok: fn(u8) -> bool) -> bool {
+    span(s, ok) == s.len()
+}
+
 /// True when `needle` occurs in `hay`.
 pub fn contains(hay: &str, needle: &str) -> bool {
     find(hay, needle).is_some()

@@ -20,9 +20,9 @@ pub fn random() -> u32 {
     (js::random() * 4_294_967_296.0) as u32
 }
 
-pub async fn sleep(ms: u32) {
+pub fn sleep(ms: u32) -> task::Done {
     // Timers take a signed 32-bit delay: longer ones would fire at once.
-    task::settled(js::sleep(ms.min(i32::MAX as u32))).await;
+    task::Done(task::settled(js::sleep(ms.min(i32::MAX as u32))))
 }
 
 pub fn browser_facts() -> BrowserFacts {

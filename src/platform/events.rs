@@ -8,13 +8,20 @@ use crate::prelude::*;
 use wasm_bindgen::JsValue;
 
 use super::js;
-use crate::core::json::Json;
+use crate::core::monitor::APP;
+use crate::core::text::concat;
 
-pub fn emit(callback: Option<&JsValue>, app: &str, name: &str, data: Json) {
-    let detail = Json::Obj(vec![
-        ("app".into(), Json::str(app)),
-        ("name".into(), Json::str(name)),
-        ("data".into(), data),
+/// Delivers event `name` with `data` (JSON text of an object). The names are lpmon's own
+/// constants (plain ASCII), so they are written without escaping.
+pub fn emit(callback: Option<&JsValue>, name: &str, data: &str) {
+    let detail = concat(&[
+        "{\"app\":\"",
+        APP,
+        "\",\"name\":\"",
+        name,
+        "\",\"data\":",
+        data,
+        "}",
     ]);
-    js::emit(callback.unwrap_or(&JsValue::UNDEFINED), &detail.to_text());
+    js::emit(callback.unwrap_or(&JsValue::UNDEFINED), &detail);
 }

@@ -7,6 +7,10 @@ use crate::prelude::*;
 use super::js;
 use super::task;
 use crate::core::json::Json;
+use ::core::future::Future;
+use ::core::pin::Pin;
+use ::core::task::{Context, Poll};
+
 use wasm_bindgen::prelude::*;
 
 /// Holds a Web Lock until dropped.
@@ -27,9 +31,23 @@ pub fn hold_for_page(name: &str) {
 }
 
 /// Names of the locks held anywhere on the site (`navigator.locks.query()`).
-pub async fn held() -> Option<Vec<String>> {
-    let text = js::text(&task::settled(js::held()).await)?;
-    let names = Json::parse(&text).ok()?;
+pub fn held() -> Held {
+    Held(task::settled(js::held()))
+}
+
+/// The future of [`held`] (a plain future type: no state machine of its own).
+pub struct Held(task::Settled);
+
+impl Future for Held {
+    type Output = Option<Vec<String>>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0).poll(cx).map(|v| names(&v))
+    }
+}
+
+/// The names in the JSON array text `v`.
+fn names(v: &JsValue) -> Option<Vec<String>> {
+    let names = Json::parse(&js::text(v)?).ok()?;
     let mut out = Vec::new();
     for n in names.as_arr()? {
         if let Some(n) = n.as_str() {
@@ -42,12 +60,36 @@ pub async fn held() -> Option<Vec<String>> {
 /// Waits until `name` is free in every tab, then holds it until the guard is dropped. The flag is
 /// true when another holder had to be waited for: what that holder wrote to localStorage can take
 /// a moment to reach this tab (browsers propagate it between processes asynchronously).
-pub async fn exclusive(name: &str) -> (LockGuard, bool) {
+pub fn exclusive(name: &str) -> Exclusive<'_> {
     // Most of the time nobody holds it: ask without queueing first.
-    let first = task::settled(js::lock(name, js::LOCK_IF_AVAILABLE)).await;
-    if first != JsValue::FALSE {
-        return (LockGuard { release: first }, false);
+    Exclusive {
+        name,
+        step: task::settled(js::lock(name, js::LOCK_IF_AVAILABLE)),
+        waited: false,
     }
-    let release = task::settled(js::lock(name, js::LOCK_WAIT)).await;
-    (LockGuard { release }, true)
+}
+
+/// The future of [`exclusive`] (a plain future type: no state machine of its own).
+pub struct Exclusive<'a> {
+    name: &'a str,
+    /// The lock request under way.
+    step: task::Settled,
+    /// The first request found the lock held; `step` waits for it.
+    waited: bool,
+}
+
+impl Future for Exclusive<'_> {
+    type Output = (LockGuard, bool);
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<(LockGuard, bool)> {
+        loop {
+            let Poll::Ready(release) = Pin::new(&mut self.step).poll(cx) else {
+                return Poll::Pending;
+            };
+            if self.waited || release != JsValue::FALSE {
+                return Poll::Ready((LockGuard { release }, self.waited));
+            }
+            self.waited = true;
+            self.step = task::settled(js::lock(self.name, js::LOCK_WAIT));
+        }
+    }
 }

@@ -20,7 +20,7 @@ use ::core::future::Future;
 use wasm_bindgen::JsValue;
 
 use crate::core::client_props::BrowserFacts;
-use crate::core::json::Json;
+use crate::core::json::quoted;
 use crate::core::ports::{
     Clock, Events, HttpAnswer, HttpRequest, Locks, NetError, Store, Transport,
 };
@@ -60,7 +60,7 @@ impl Clock for Web {
     fn random(&self) -> u32 {
         clock::random()
     }
-    fn sleep(&self, ms: u32) -> impl Future<Output = ()> {
+    fn sleep(&self, ms: u32) -> impl Future<Output = ()> + Unpin {
         clock::sleep(ms)
     }
 }
@@ -82,8 +82,8 @@ impl Store for Web {
 
 impl Web {
     fn storage_fallback(&self, reason: &str) {
-        let data = Json::Obj(vec![("reason".into(), Json::str(reason))]);
-        self.emit(crate::core::monitor::APP, "STORAGE_FALLBACK", data);
+        let data = crate::core::text::concat(&["{\"reason\":", &quoted(reason), "}"]);
+        self.emit("STORAGE_FALLBACK", &data);
     }
 }
 
@@ -113,8 +113,8 @@ impl Locks for Web {
 }
 
 impl Events for Web {
-    fn emit(&self, app: &str, name: &str, data: Json) {
-        events::emit(self.on_event.as_ref(), app, name, data);
+    fn emit(&self, name: &str, data: &str) {
+        events::emit(self.on_event.as_ref(), name, data);
     }
 }
 

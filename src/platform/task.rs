@@ -7,7 +7,7 @@
 use crate::prelude::*;
 
 use ::core::cell::Cell;
-use ::core::future::{poll_fn, Future};
+use ::core::future::Future;
 use ::core::pin::Pin;
 use ::core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 use alloc::boxed::Box;
@@ -147,7 +147,8 @@ struct Outcome {
 }
 
 /// The value `promise` settles with (fulfilled or rejected alike: lpmon's primitives never reject).
-pub async fn settled(promise: Promise) -> JsValue {
+/// A plain future type rather than an `async fn`: no state machine of its own to poll and drop.
+pub fn settled(promise: Promise) -> Settled {
     let outcome = Rc::new(Outcome::default());
     let o = outcome.clone();
     // Called once (`then` passes it for fulfilment and rejection alike), and it lets go of the
@@ -162,25 +163,68 @@ pub async fn settled(promise: Promise) -> JsValue {
         }
     }));
     js::then(&promise, &done);
-    poll_fn(|cx| match outcome.value.take() {
-        Some(v) => Poll::Ready(v),
-        None => {
-            outcome.waker.set(Some(cx.waker().clone()));
-            Poll::Pending
-        }
-    })
-    .await
+    Settled(outcome)
 }
 
-/// A JS promise settled by the future `f`: fulfilled with its `Ok`, rejected with its `Err`.
-pub fn promise(f: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
-    let p = js::deferred();
-    let settle = p.clone();
-    spawn(async move {
-        match f.await {
-            Ok(v) => js::settle(&settle, true, &v),
-            Err(e) => js::settle(&settle, false, &e),
+/// The future of [`settled`].
+pub struct Settled(Rc<Outcome>);
+
+impl Future for Settled {
+    type Output = JsValue;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<JsValue> {
+        match self.0.value.take() {
+            Some(v) => Poll::Ready(v),
+            None => {
+                self.0.waker.set(Some(cx.waker().clone()));
+                Poll::Pending
+            }
         }
+    }
+}
+
+/// A future that is ready once a JS promise has settled, whatever its value.
+pub struct Done(pub Settled);
+
+impl Future for Done {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        Pin::new(&mut self.0).poll(cx).map(drop)
+    }
+}
+
+/// A JS promise settled by the future `f`: fulfilled with the `Ok` of `with(output)`, rejected
+/// with its `Err`. `f` is boxed: behind the box its poll stays a function of its own.
+pub fn promise<T: 'static>(
+    f: impl Future<Output = T> + 'static,
+    with: fn(T) -> Result<JsValue, JsValue>,
+) -> Promise {
+    let p = js::deferred();
+    spawn(Settle {
+        f: Box::pin(f),
+        p: p.clone(),
+        with,
     });
     p
+}
+
+/// The task behind [`promise`] (a plain future type: no state machine of its own).
+struct Settle<T> {
+    f: Pin<Box<dyn Future<Output = T>>>,
+    p: Promise,
+    with: fn(T) -> Result<JsValue, JsValue>,
+}
+
+impl<T> Future for Settle<T> {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let Poll::Ready(out) = self.f.as_mut().poll(cx) else {
+            return Poll::Pending;
+        };
+        let (ok, v) = match (self.with)(out) {
+            Ok(v) => (true, v),
+            Err(e) => (false, e),
+        };
+        js::settle(&self.p, ok, &v);
+        Poll::Ready(())
+    }
 }

@@ -8,12 +8,12 @@
 use crate::prelude::*;
 
 use crate::core::error::Error;
-use crate::core::json::Json;
+use crate::core::json::{write_str, Json};
 
-/// `{campaignInfo: {campaignId, engagementId}, conversationContext: {type: "SharkContext",
-/// visitorId, sessionId, interactionContextId, lang?}}` from the first `expose` entry of an
-/// `engage` result. Ids travel exactly as the engagement answer gave them.
-pub fn conversation_context(engage: &Json, options: &Json) -> Result<Json, Error> {
+/// The JSON text of `{campaignInfo: {campaignId, engagementId}, conversationContext: {type:
+/// "SharkContext", visitorId, sessionId, interactionContextId, lang?}}` from the first `expose`
+/// entry of an `engage` result. Ids travel exactly as the engagement answer gave them.
+pub fn conversation_context(engage: &Json, options: &Json) -> Result<String, Error> {
     let lang = match (options, options.get("lang")) {
         (Json::Null, _) | (Json::Obj(_), None | Some(Json::Null)) => None,
         (Json::Obj(_), Some(Json::Str(s))) if !s.trim().is_empty() => Some(s.trim()),
@@ -35,31 +35,34 @@ pub fn conversation_context(engage: &Json, options: &Json) -> Result<Json, Error
             "the engage result offers no engagement (no 'expose' entry in engagementDetails)"
         }]));
     };
-    // (from the engage result itself?, member there, member in the output)
-    const COPY: [(bool, &str, &str); 5] = [
-        (false, "campaignId", "campaignId"),
-        (false, "engagementId", "engagementId"),
-        (true, "visitorId", "visitorId"),
-        (true, "sessionId", "sessionId"),
-        (false, "contextId", "interactionContextId"),
+    // (from the engage result itself?, member there, the output text before it). Written as
+    // text: the members and their order are fixed.
+    static COPY: [(bool, &str, &str); 5] = [
+        (false, "campaignId", "{\"campaignInfo\":{\"campaignId\":"),
+        (false, "engagementId", ",\"engagementId\":"),
+        (
+            true,
+            "visitorId",
+            "},\"conversationContext\":{\"type\":\"SharkContext\",\"visitorId\":",
+        ),
+        (true, "sessionId", ",\"sessionId\":"),
+        (false, "contextId", ",\"interactionContextId\":"),
     ];
-    let mut campaign = Json::Obj(Vec::new());
-    let mut context = Json::Obj(vec![("type".into(), Json::str("SharkContext"))]);
-    for (i, (top, from, to)) in COPY.into_iter().enumerate() {
+    let mut out = String::new();
+    for &(top, from, before) in COPY.iter() {
         let source = if top { engage } else { offer };
         let Some(v @ (Json::Num(_) | Json::Str(_))) = source.get(from) else {
             return Err(Error::invalid(&["the engage result has no ", from]));
         };
-        let target = if i < 2 { &mut campaign } else { &mut context };
-        target.set(to, v.clone());
+        out.push_str(before);
+        v.write(&mut out);
     }
     if let Some(lang) = lang {
-        context.set("lang", Json::str(lang));
+        out.push_str(",\"lang\":");
+        write_str(lang, &mut out);
     }
-    Ok(Json::Obj(vec![
-        ("campaignInfo".into(), campaign),
-        ("conversationContext".into(), context),
-    ]))
+    out.push_str("}}");
+    Ok(out)
 }
 
 fn status(detail: &Json) -> Option<&str> {
@@ -111,11 +114,12 @@ mod tests {
     fn shark_context_from_the_exposed_engagement() {
         let out = conversation_context(&json(ENGAGED), &json(r#"{"lang":"en-US"}"#)).unwrap();
         assert_eq!(
-            out.to_text(),
+            out,
             r#"{"campaignInfo":{"campaignId":2739012212,"engagementId":2739012312},"conversationContext":{"type":"SharkContext","visitorId":"I2NzQ2YzBkZGEzZDMzYjIx","sessionId":"NJIm1tJFT5SV6dTEkmNAjA","interactionContextId":"c-91","lang":"en-US"}}"#
         );
         let no_lang = conversation_context(&json(ENGAGED), &Json::Null).unwrap();
-        let ctx = no_lang.get("conversationContext").unwrap();
+        let parsed = json(&no_lang);
+        let ctx = parsed.get("conversationContext").unwrap();
         assert!(ctx.get("lang").is_none(), "lang is left out when not given");
         assert_eq!(
             conversation_context(&json(ENGAGED), &json("{}")).unwrap(),
@@ -129,7 +133,7 @@ mod tests {
             {"campaignId":1,"engagementId":2,"conversationId":"conv-1","status":"conversation"},
             {"campaignId":3,"engagementId":4,"contextId":"c2","status":"expose"},
             {"campaignId":5,"engagementId":6,"contextId":"c3","status":"expose"}]}"#;
-        let out = conversation_context(&json(engaged), &Json::Null).unwrap();
+        let out = json(&conversation_context(&json(engaged), &Json::Null).unwrap());
         assert_eq!(
             out.get("campaignInfo").unwrap().to_text(),
             r#"{"campaignId":3,"engagementId":4}"#
