@@ -23,7 +23,7 @@ pub mod text;
 
 #[cfg(test)]
 mod fakes;
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod fuzz_tests;
 #[cfg(test)]
 mod monitor_tests;

@@ -25,6 +25,8 @@ use crate::core::text::concat;
 pub const APP: &str = "lp_monitoringSDK";
 /// How long a CSDS answer is trusted before it is asked again.
 pub const CSDS_TTL_MS: u64 = 24 * 60 * 60 * 1000;
+/// The activity time of a session is written at most this often.
+const TOUCH_MS: u64 = 10_000;
 /// Pauses before looking again at reports of pages that still looked alive.
 static ADOPT_RETRIES_MS: [u32; 3] = [0, 2_000, 10_000];
 /// Without Web Locks, a stored report older than this is taken over from the page that queued it.
@@ -175,16 +177,24 @@ impl<P: Platform> Monitor<P> {
         self.deliver_in_turn(&key, entry).await
     }
 
-    /// Writes a report to storage and queues it, pushing out the oldest when the queue is full.
+    /// Queues a report, pushing out the oldest when the queue is full. A report that has to wait
+    /// is written to storage now; one that goes out at once (with keepalive) only if its first
+    /// attempt fails, which spares the common case two localStorage writes.
     fn enqueue(&self, entry: &Entry) -> String {
         let prefix = queue::prefix(self.cfg.state_key());
         let key = queue::entry_key(&prefix, entry.at, self.shared.queue.next_seq(), &entry.tab);
         let text = entry.encode();
-        self.platform.write(&key, &text);
+        let bytes = text.len();
+        let unstored = if self.shared.queue.idle() {
+            Some(text)
+        } else {
+            self.platform.write(&key, &text);
+            None
+        };
         let dropped = self
             .shared
             .queue
-            .push(key.clone(), text.len(), State::Waiting);
+            .push(key.clone(), bytes, State::Waiting, unstored);
         for k in &dropped {
             self.platform.remove(k);
         }
@@ -255,7 +265,9 @@ impl<P: Platform> Monitor<P> {
                 }
             }
             _ => {
-                self.platform.remove(key);
+                if q.stored(key) {
+                    self.platform.remove(key);
+                }
                 q.remove(key);
             }
         }
@@ -352,10 +364,12 @@ impl<P: Platform> Monitor<P> {
                     .body
                     .as_ref()
                     .is_some_and(|b| b.len() <= queue::KEEPALIVE_BUDGET);
+            // The request is on its way before anyone hears of it: listeners run while it travels.
+            let pending = self.platform.send(req);
             if call == Call::Engagement {
                 self.emit("SP_SENT", &[]);
             }
-            let result = self.platform.send(req).await;
+            let result = pending.await;
             let status = result.as_ref().map(|a| a.status).unwrap_or(0);
             let verdict = answer::classify(&result);
             let failed = match &verdict {
@@ -374,7 +388,9 @@ impl<P: Platform> Monitor<P> {
                 return Ok((body, created));
             }
             if let Some(key) = slot {
-                self.shared.queue.failed(key);
+                if let Some(text) = self.shared.queue.failed(key) {
+                    self.platform.write(key, &text);
+                }
             }
             if let Some(f) = failed {
                 self.complete(call, status, None);
@@ -432,7 +448,7 @@ impl<P: Platform> Monitor<P> {
     /// the next page view. Synchronous, because the page may be gone after the event.
     pub fn on_hidden(&self) {
         let q = &self.shared.queue;
-        for key in q.in_flight_first_try() {
+        for key in q.hand_over_in_flight() {
             self.platform.remove(&key);
         }
         let origin = self.cfg.domain.clone().or_else(|| self.shared.origin.get());
@@ -532,7 +548,7 @@ impl<P: Platform> Monitor<P> {
                     entry.tab = me.clone();
                     let text = entry.encode();
                     self.platform.write(&key, &text);
-                    for k in q.push(key.clone(), text.len(), State::Waiting) {
+                    for k in q.push(key.clone(), text.len(), State::Waiting, None) {
                         self.platform.remove(&k);
                     }
                     todo.push(key);
@@ -585,6 +601,16 @@ impl<P: Platform> Monitor<P> {
         let now = self.platform.now_ms();
         let same = !created && sent.vid.as_deref() == Some(vid) && sent.sid.as_deref() == Some(sid);
         let started_ms = match self.session() {
+            // The same pair, touched a moment ago: the 30-minute idle rule needs no finer record,
+            // and a localStorage write per call is what this spares.
+            Some(s)
+                if same
+                    && s.vid == vid
+                    && s.sid == sid
+                    && now.saturating_sub(s.last_ms) < TOUCH_MS =>
+            {
+                return
+            }
             Some(s) if same && s.vid == vid && s.sid == sid => s.started_ms,
             _ => now,
         };

@@ -145,6 +145,9 @@ pub struct Slot {
     pub failures: u32,
     /// For `Flushed`: the result to resolve its caller with (the ids it was sent with).
     pub flushed: Option<Json>,
+    /// The stored text while it is only in memory: a report that goes out at once is written to
+    /// storage only when its first attempt fails.
+    pub unstored: Option<String>,
 }
 
 impl Slot {
@@ -174,7 +177,13 @@ impl Queue {
 
     /// Adds a slot at the end; returns the keys of the oldest waiting or parked slots pushed out
     /// to keep within [`MAX_ENTRIES`] and [`MAX_BYTES`] (their storage must be removed).
-    pub fn push(&self, key: String, bytes: usize, state: State) -> Vec<String> {
+    pub fn push(
+        &self,
+        key: String,
+        bytes: usize,
+        state: State,
+        unstored: Option<String>,
+    ) -> Vec<String> {
         let dropped = self.slots.with(|slots| {
             slots.retain(|s| s.state != State::Dropped && s.state != State::Flushed);
             slots.push(Slot {
@@ -183,6 +192,7 @@ impl Queue {
                 state,
                 failures: 0,
                 flushed: None,
+                unstored,
             });
             let mut dropped = Vec::new();
             loop {
@@ -250,8 +260,24 @@ impl Queue {
     }
 
     /// Counts a failed attempt of `key`.
-    pub fn failed(&self, key: &str) {
-        self.find(key, |s| s.failures += 1);
+    /// Counts a failed attempt of `key`; hands back its text when it is not in storage yet (the
+    /// caller writes it: from now on it must survive the page).
+    pub fn failed(&self, key: &str) -> Option<String> {
+        self.find(key, |s| {
+            s.failures += 1;
+            s.unstored.take()
+        })
+        .flatten()
+    }
+
+    /// True when nothing is being sent or waiting: a new report goes out at once.
+    pub fn idle(&self) -> bool {
+        self.slots.with(|slots| !slots.iter().any(Slot::active))
+    }
+
+    /// True when `key` is in storage (not only in memory).
+    pub fn stored(&self, key: &str) -> bool {
+        self.find(key, |s| s.unstored.is_none()).unwrap_or(true)
     }
 
     /// Forgets `key` (delivered, refused or given up).
@@ -304,6 +330,19 @@ impl Queue {
     /// Keys currently on the wire for the first time (their request already carries keepalive).
     pub fn in_flight_first_try(&self) -> Vec<String> {
         self.keys(|s| s.state == State::Sending && s.failures == 0)
+    }
+
+    /// Page hide: the reports on their first attempt are the keepalive request's to deliver.
+    /// Their in-memory text is dropped, so a failure the unloading page still hears of cannot
+    /// write them back for the next page to send again. Returns those that are in storage.
+    pub fn hand_over_in_flight(&self) -> Vec<String> {
+        let keys = self.in_flight_first_try();
+        keys.into_iter()
+            .filter(|k| {
+                self.find(k, |s| s.unstored.take().is_none())
+                    .unwrap_or(false)
+            })
+            .collect()
     }
 
     /// Marks `key` flushed with the result its caller gets.
@@ -370,8 +409,8 @@ mod tests {
     #[test]
     fn turns_follow_call_order() {
         let q = Queue::default();
-        q.push("a".into(), 1, State::Waiting);
-        q.push("b".into(), 1, State::Waiting);
+        q.push("a".into(), 1, State::Waiting, None);
+        q.push("b".into(), 1, State::Waiting, None);
         assert!(q.is_turn("a") && !q.is_turn("b"));
         q.set("a", State::Sending);
         assert!(q.is_turn("a"));
@@ -385,15 +424,15 @@ mod tests {
     #[test]
     fn full_queue_drops_the_oldest_not_the_one_on_the_wire() {
         let q = Queue::default();
-        q.push("wire".into(), MAX_BYTES / 2, State::Waiting);
+        q.push("wire".into(), MAX_BYTES / 2, State::Waiting, None);
         q.set("wire", State::Sending);
-        q.push("old".into(), MAX_BYTES / 4, State::Waiting);
-        let dropped = q.push("new".into(), MAX_BYTES / 2, State::Waiting);
+        q.push("old".into(), MAX_BYTES / 4, State::Waiting, None);
+        let dropped = q.push("new".into(), MAX_BYTES / 2, State::Waiting, None);
         assert_eq!(dropped, vec!["old".to_string()]);
         assert_eq!(q.state("old"), Some(State::Dropped));
         assert_eq!(q.state("wire"), Some(State::Sending));
         let pushed_out: Vec<String> = (0..MAX_ENTRIES - 1)
-            .flat_map(|i| q.push(i.to_string(), 1, State::Waiting))
+            .flat_map(|i| q.push(i.to_string(), 1, State::Waiting, None))
             .collect();
         assert_eq!(pushed_out, vec!["new".to_string()], "count bound too");
     }
@@ -401,11 +440,11 @@ mod tests {
     #[test]
     fn flush_respects_the_keepalive_budget_and_skips_failed_reports() {
         let q = Queue::default();
-        q.push("sending".into(), 20 * 1024, State::Sending);
-        q.push("failed".into(), 10, State::Waiting);
+        q.push("sending".into(), 20 * 1024, State::Sending, None);
+        q.push("failed".into(), 10, State::Waiting, None);
         q.failed("failed");
-        q.push("a".into(), 30 * 1024, State::Waiting);
-        q.push("b".into(), 20 * 1024, State::Waiting);
+        q.push("a".into(), 30 * 1024, State::Waiting, None);
+        q.push("b".into(), 20 * 1024, State::Waiting, None);
         assert_eq!(q.flushable(), vec!["a".to_string()]);
         assert_eq!(q.in_flight_first_try(), vec!["sending".to_string()]);
     }

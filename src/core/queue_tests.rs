@@ -69,21 +69,68 @@ async fn settle() {
 }
 
 #[test]
-fn a_report_is_stored_until_the_server_accepts_it() {
+fn a_waiting_report_is_stored_until_the_server_accepts_it() {
     let w = World::new();
     let m = monitor(&w);
     block_on(m.engage(&Json::Null)).unwrap();
-    let during = Rc::new(Cell::new(0));
-    let (d, w2) = (during.clone(), w.clone());
-    block_on(join(m.report(&search("tent")), async move {
-        d.set(w2.queued().len());
-    }))
-    .0
-    .unwrap();
-    assert_eq!(during.get(), 1, "stored while on the wire");
+    let writes = || w.store.borrow().len();
+    let before = writes();
+    w.hold_next.set(true);
+    let bodies = [search("first"), search("second")];
+    let (results, ()) = block_on(join(join_all(bodies.iter().map(|b| m.report(b))), async {
+        settle().await;
+        // The first went out at once (with keepalive): nothing to store. The second waits: stored.
+        let queued = w.queued();
+        assert_eq!(queued.len(), 1, "{queued:?}");
+        let entry = Entry::decode(&w.store.borrow()[&queued[0]]).unwrap();
+        assert_eq!(reported_words_of(&entry), "second");
+        w.release.fire();
+    }));
+    assert!(results.iter().all(Result::is_ok));
     assert!(w.queued().is_empty(), "removed once accepted");
+    assert_eq!(writes(), before, "nothing left behind");
     let last = w.sent.borrow().last().cloned().unwrap();
     assert!(last.keepalive, "reports may outlive the page");
+}
+
+#[test]
+fn a_report_that_goes_out_at_once_is_stored_when_its_first_attempt_fails() {
+    let w = World::new();
+    let m = monitor(&w);
+    block_on(m.engage(&Json::Null)).unwrap();
+    let session_text = w.store.borrow()["lpmon:12345678:app-1"].clone();
+    w.frozen.set(true);
+    w.script([answer(503, "")]);
+    block_on(join(
+        async { m.report(&search("after-503")).await.unwrap() },
+        async {
+            settle().await;
+            let queued = w.queued();
+            assert_eq!(queued.len(), 1, "stored before the retry pause");
+            assert_eq!(
+                reported_words_of(&Entry::decode(&w.store.borrow()[&queued[0]]).unwrap()),
+                "after-503"
+            );
+            w.advance(1_000);
+        },
+    ));
+    assert!(w.queued().is_empty());
+    // The session was touched a moment ago: it was not rewritten for this call.
+    assert_eq!(w.store.borrow()["lpmon:12345678:app-1"], session_text);
+}
+
+fn reported_words_of(entry: &Entry) -> String {
+    entry
+        .body
+        .get("engagementAttributes")
+        .and_then(Json::as_arr)
+        .and_then(|l| l.first())
+        .and_then(|s| s.get("keywords"))
+        .and_then(Json::as_arr)
+        .and_then(|k| k.first())
+        .and_then(Json::as_str)
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[test]
@@ -211,7 +258,11 @@ fn page_hide_hands_waiting_reports_to_keepalive() {
         let all = join_all(bodies.iter().map(|b| m.report(b)));
         let hide = async {
             settle().await;
-            assert_eq!(w.queued().len(), 3);
+            assert_eq!(
+                w.queued().len(),
+                2,
+                "the first went out at once; the two waiting are stored"
+            );
             m.on_hidden();
             assert!(
                 w.queued().is_empty(),
@@ -242,6 +293,36 @@ fn page_hide_hands_waiting_reports_to_keepalive() {
         "each exactly once"
     );
     assert!(w.event_names().contains(&"QUEUE_FLUSHED".to_string()));
+}
+
+#[test]
+fn a_report_on_the_wire_at_page_hide_is_not_written_back_when_it_fails() {
+    let w = World::new();
+    let m = monitor(&w);
+    block_on(m.engage(&Json::Null)).unwrap();
+    w.frozen.set(true);
+    w.hold_next.set(true);
+    w.script([Err(NetError::Failed)]);
+    block_on(join(
+        async {
+            let _ = m.report(&search("on-the-wire")).await;
+        },
+        async {
+            settle().await;
+            assert!(w.queued().is_empty(), "it went out at once: nothing stored");
+            m.on_hidden();
+            // The unloading page hears its fetch fail: keepalive still carries the request, so
+            // writing it back would have the next page send it a second time.
+            w.release.fire();
+            settle().await;
+            assert!(w.queued().is_empty(), "not written back after page hide");
+            // The page would be gone by now; the test ends the retries to finish the future.
+            w.script([Err(NetError::Failed), Err(NetError::Failed)]);
+            w.advance(10_000);
+            settle().await;
+            w.advance(10_000);
+        },
+    ));
 }
 
 #[test]

@@ -79,6 +79,19 @@ export function control(api) {
     requests: (since = 0) => call('GET', `/__emulator/requests?since=${since}`),
     sessions: () => call('GET', '/__emulator/sessions'),
     reset: () => call('POST', '/__emulator/reset'),
+    /** Clears the journal once no request has come for `quietMs` (3 s at most): the keepalive
+     * flush of pages just closed must not land in the next test's journal. */
+    resetWhenQuiet: async (quietMs = 300) => {
+      const until = Date.now() + 3000;
+      let seen = -1;
+      for (;;) {
+        const n = (await call('GET', '/__emulator/requests')).length;
+        if (n === seen || Date.now() > until) break;
+        seen = n;
+        await new Promise((r) => setTimeout(r, quietMs));
+      }
+      return call('POST', '/__emulator/reset');
+    },
     fault: (f) => call('POST', '/__emulator/faults', f),
     clearFaults: () => call('DELETE', '/__emulator/faults'),
     advance: (ms) => call('POST', '/__emulator/clock', { advanceMs: ms }),

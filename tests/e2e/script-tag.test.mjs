@@ -14,7 +14,7 @@ after(() => closeSuite(suite));
 beforeEach(async () => {
   // Close the previous pages first: calls still in flight must not land in this test's journal.
   await context?.close();
-  await ctl.reset();
+  await ctl.resetWhenQuiet();
   context = await browser.newContext();
 });
 

@@ -10,6 +10,7 @@ const app = meta('lpmon-app');
 const base = `${api}/api/account/${account}/app/${app}`;
 let monitor;
 let memory;
+const WARM_UP = 300;
 
 const longTasks = [];
 new PerformanceObserver((list) => longTasks.push(...list.getEntries())).observe({ type: 'longtask', buffered: true });
@@ -36,6 +37,12 @@ window.bench = {
     const lpmon = () => (kind === 'engage' ? monitor.engage() : monitor.report(report));
     const plain = async () => JSON.parse(await (await fetch(url, request)).text());
     const timed = async (f) => { const t = performance.now(); await f(); return performance.now() - t; };
+    // Warm-up first: V8 tiers wasm and JS up while they run, and the first calls would measure
+    // the compiler rather than lpmon.
+    for (let i = 0; i < WARM_UP; i++) {
+      await lpmon();
+      await plain();
+    }
     const out = { lpmon: [], plain: [] };
     for (let i = 0; i < n; i++) {
       if (i % 2) {
