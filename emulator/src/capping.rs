@@ -101,29 +101,23 @@ impl Capper {
         visitor: Option<&str>,
         now: u64,
     ) -> Result<(), ApiError> {
-        let window_minutes = limits.window_ms / 60_000;
-        if let (Some(limit), Some(vid)) = (limits.per_visitor, visitor) {
-            let made = recent(self.visitors.get(vid), now, limits.window_ms);
+        let per_visitor = limits
+            .per_visitor
+            .zip(visitor)
+            .map(|(limit, vid)| (limit, "visitor", vid, self.visitors.get(vid)));
+        let per_account = limits
+            .per_account
+            .map(|limit| (limit, "account", account, self.accounts.get(account)));
+        for (limit, what, who, times) in [per_visitor, per_account].into_iter().flatten() {
+            let made = recent(times, now, limits.window_ms);
             if made >= limit as usize {
                 self.refused += 1;
+                let window_minutes = limits.window_ms / 60_000;
                 return Err(ApiError::new(
                     limits.status,
                     None,
                     format!(
-                        "session creation capped: visitor {vid} already opened {made} sessions in {window_minutes} min; send back the vid and sid of the first answer"
-                    ),
-                ));
-            }
-        }
-        if let Some(limit) = limits.per_account {
-            let made = recent(self.accounts.get(account), now, limits.window_ms);
-            if made >= limit as usize {
-                self.refused += 1;
-                return Err(ApiError::new(
-                    limits.status,
-                    None,
-                    format!(
-                        "session creation capped: account {account} already opened {made} sessions in {window_minutes} min; send back the vid and sid of the first answer"
+                        "session creation capped: {what} {who} already opened {made} sessions in {window_minutes} min; send back the vid and sid of the first answer"
                     ),
                 ));
             }

@@ -293,3 +293,12 @@ pub fn query(url: &str, key: &str) -> Option<String> {
         (k == key).then(|| v.to_string())
     })
 }
+
+/// How many SDEs a sent request carries (None when its body has no `engagementAttributes`).
+pub fn sde_count(req: &HttpRequest) -> Option<usize> {
+    Json::parse(req.body.as_deref()?)
+        .ok()?
+        .get("engagementAttributes")
+        .and_then(Json::as_arr)
+        .map(<[Json]>::len)
+}

@@ -13,7 +13,7 @@ use futures::future::join_all;
 
 use crate::core::config::Config;
 use crate::core::error::Error;
-use crate::core::fakes::{answer, query, Tab, World};
+use crate::core::fakes::{answer, query, sde_count, Tab, World};
 use crate::core::json::Json;
 use crate::core::monitor::{Monitor, Shared};
 use crate::core::ports::{HttpAnswer, Method, NetError};
@@ -312,13 +312,7 @@ fn stale_pair_is_dropped_and_the_request_resent_without_impressions() {
         "{}",
         sent[3].url
     );
-    let body = j(sent[3].body.as_deref().unwrap());
-    assert_eq!(
-        body.get("engagementAttributes")
-            .and_then(Json::as_arr)
-            .map(<[Json]>::len),
-        Some(1)
-    );
+    assert_eq!(sde_count(&sent[3]), Some(1));
     assert!(w.event_names().contains(&"IMPRESSIONS_DROPPED".to_string()));
 }
 

@@ -327,22 +327,18 @@ impl Queue {
         })
     }
 
-    /// Keys currently on the wire for the first time (their request already carries keepalive).
-    pub fn in_flight_first_try(&self) -> Vec<String> {
-        self.keys(|s| s.state == State::Sending && s.failures == 0)
-    }
-
-    /// Page hide: the reports on their first attempt are the keepalive request's to deliver.
-    /// Their in-memory text is dropped, so a failure the unloading page still hears of cannot
-    /// write them back for the next page to send again. Returns those that are in storage.
+    /// Page hide: the reports on the wire for the first time (their request carries keepalive)
+    /// are the browser's to deliver. Their in-memory text is dropped, so a failure the unloading
+    /// page still hears of cannot write them back for the next page to send again. Returns those
+    /// that are in storage (the caller removes them).
     pub fn hand_over_in_flight(&self) -> Vec<String> {
-        let keys = self.in_flight_first_try();
-        keys.into_iter()
-            .filter(|k| {
-                self.find(k, |s| s.unstored.take().is_none())
-                    .unwrap_or(false)
-            })
-            .collect()
+        self.slots.with(|slots| {
+            slots
+                .iter_mut()
+                .filter(|s| s.state == State::Sending && s.failures == 0)
+                .filter_map(|s| s.unstored.take().is_none().then(|| s.key.clone()))
+                .collect()
+        })
     }
 
     /// Marks `key` flushed with the result its caller gets.
@@ -446,6 +442,6 @@ mod tests {
         q.push("a".into(), 30 * 1024, State::Waiting, None);
         q.push("b".into(), 20 * 1024, State::Waiting, None);
         assert_eq!(q.flushable(), vec!["a".to_string()]);
-        assert_eq!(q.in_flight_first_try(), vec!["sending".to_string()]);
+        assert_eq!(q.hand_over_in_flight(), vec!["sending".to_string()]);
     }
 }

@@ -15,7 +15,7 @@ use futures::future::{join, join_all};
 
 use crate::core::config::Config;
 use crate::core::error::Error;
-use crate::core::fakes::{answer, query, Tab, World, YieldOnce};
+use crate::core::fakes::{answer, query, sde_count, Tab, World, YieldOnce};
 use crate::core::json::Json;
 use crate::core::monitor::{page_lock_name, Monitor, Shared};
 use crate::core::ports::NetError;
@@ -469,13 +469,7 @@ fn impressions_of_an_older_session_are_dropped_at_delivery() {
     block_on(m.drain());
     assert_eq!(reported_words(&w), ["kept"]);
     let sent = w.sent.borrow();
-    let body = j(sent.last().unwrap().body.as_deref().unwrap());
-    assert_eq!(
-        body.get("engagementAttributes")
-            .and_then(Json::as_arr)
-            .map(<[Json]>::len),
-        Some(1)
-    );
+    assert_eq!(sde_count(sent.last().unwrap()), Some(1));
     assert!(w.event_names().contains(&"IMPRESSIONS_DROPPED".to_string()));
 }
 
