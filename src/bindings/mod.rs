@@ -9,105 +9,37 @@ mod convert;
 mod helpers;
 mod types;
 
-use ::core::future::Future;
-use alloc::rc::Rc;
-
 use wasm_bindgen::prelude::*;
 
 use crate::core::client_props;
 use crate::core::config::Config;
 use crate::core::error::Error;
 use crate::core::json::Json;
-use crate::core::monitor::{self, Shared};
-use crate::core::ports::Locks;
-use crate::core::shelf::Shelf;
-use crate::platform::{browser_facts, lifecycle, PageLocal, Promise, Web};
+use crate::core::machine::Op;
+use crate::platform::{browser_facts, driver, Promise};
 use convert::{from_js, to_js, to_js_error};
-
-/// Page state per account + app key.
-type SharedByKey = Vec<(String, Rc<Shared>)>;
-
-/// Monitors of one account + app in a page share their session gate and domain.
-static SHARED: PageLocal<Shelf<SharedByKey>> = PageLocal(Shelf::new(Vec::new()));
-
-/// The page state of `key`, and whether it was just made (the first monitor of that key).
-fn shared_for(key: &str) -> (Rc<Shared>, bool) {
-    SHARED.0.with(|all| {
-        if let Some((_, s)) = all.iter().find(|(k, _)| k == key) {
-            return (s.clone(), false);
-        }
-        let s = Rc::new(Shared::default());
-        all.push((key.into(), s.clone()));
-        (s, true)
-    })
-}
-
-/// Delivers reports no caller waits for (left by earlier pages, or parked), in the background.
-fn drain_later(m: &Rc<monitor::Monitor<Web>>) {
-    // Its promise fulfils (with null) when the drain is over; nobody waits for it.
-    let _ = call(m, Op::Drain, &JsValue::NULL);
-}
-
-/// What [`call`] does.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Op {
-    Engage,
-    Report,
-    Drain,
-}
-
-/// `engage` or `report` of `request` (or a drain), as a JS promise. One future type serves all
-/// three: the machinery around a future (boxing, polling, dropping, settling) exists once.
-fn call(m: &Rc<monitor::Monitor<Web>>, op: Op, request: &JsValue) -> Promise {
-    let m = m.clone();
-    let parsed = from_js(request);
-    promise(async move {
-        let request = parsed?;
-        if op == Op::Engage {
-            return m.engage(&request).await;
-        }
-        if op == Op::Drain {
-            m.drain().await;
-            return Ok(Json::Null);
-        }
-        let result = m.report(&request).await;
-        // A delivery that worked says the way is clear again for reports parked earlier.
-        if result.is_ok() && m.has_parked() {
-            drain_later(&m);
-        }
-        result
-    })
-}
-
-/// A JS promise of a core result: its value as a plain object, or an `LpmonError`.
-fn promise(f: impl Future<Output = Result<Json, Error>> + 'static) -> Promise {
-    crate::platform::promise(f, |r| r.map(|v| to_js(&v)).map_err(|e| to_js_error(&e)))
-}
-
-/// The first monitor of an account + app in a page: hold the page's lock (it tells other tabs this
-/// page is alive), watch page hide and online, and pick up what earlier pages left.
-fn start_page(m: &Rc<monitor::Monitor<Web>>, platform: &Web) {
-    platform.hold_for_page(&monitor::page_lock_name(&m.tab()));
-    let (hide, online) = (m.clone(), m.clone());
-    lifecycle::watch(
-        move || hide.on_hidden(),
-        move || {
-            online.on_online();
-            drain_later(&online);
-        },
-    );
-    drain_later(m);
-}
 
 /// A JS string, or `undefined` (handed over as one value: no return-area shim per getter).
 fn js_string(s: Option<String>) -> JsValue {
     s.map_or(JsValue::UNDEFINED, |s| JsValue::from_str(&s))
 }
 
+/// A result as the value a promise settles with: fulfilled with a plain object, or rejected with
+/// an `LpmonError`.
+fn settled(r: Result<Json, Error>) -> (bool, JsValue) {
+    match r {
+        Ok(v) => (true, to_js(&v)),
+        Err(e) => (false, to_js_error(&e)),
+    }
+}
+
 /// A monitor for one account and app installation.
 #[wasm_bindgen]
 pub struct Monitor {
-    inner: Rc<monitor::Monitor<Web>>,
+    /// The page's machine of this account + app.
+    machine: usize,
+    /// This monitor on it.
+    monitor: usize,
 }
 
 /// Creates a monitor. Throws an `LpmonError` of kind `config` when the config is unusable.
@@ -122,14 +54,10 @@ pub fn create_monitor(
     })?;
     let cfg = Config::from_json(&json).map_err(|e| to_js_error(&e))?;
     let on_event = convert::on_event(&config);
-    let (shared, first) = shared_for(cfg.state_key());
-    let platform = Web::new(cfg.memory_only, on_event);
+    driver::set_to_js(settled);
     let props = client_props::defaults(&browser_facts());
-    let inner = Rc::new(monitor::Monitor::new(cfg, platform.clone(), shared, props));
-    if first {
-        start_page(&inner, &platform);
-    }
-    Ok(Monitor { inner })
+    let (machine, monitor) = driver::create(cfg, on_event, props).map_err(|e| to_js_error(&e))?;
+    Ok(Monitor { machine, monitor })
 }
 
 #[wasm_bindgen]
@@ -137,13 +65,13 @@ impl Monitor {
     /// The visitor id of the current session, or `undefined` when there is none.
     #[wasm_bindgen(js_name = getVid, unchecked_return_type = "string | undefined")]
     pub fn get_vid(&self) -> JsValue {
-        js_string(self.inner.vid())
+        js_string(driver::id_of(self.machine, true))
     }
 
     /// The session id of the current session, or `undefined` when there is none.
     #[wasm_bindgen(js_name = getSid, unchecked_return_type = "string | undefined")]
     pub fn get_sid(&self) -> JsValue {
-        js_string(self.inner.sid())
+        js_string(driver::id_of(self.machine, false))
     }
 
     /// Asks which engagement to show now; resolves to `{visitorId, sessionId, pageId, created,
@@ -153,7 +81,7 @@ impl Monitor {
         &self,
         #[wasm_bindgen(unchecked_param_type = "EngageRequest")] request: JsValue,
     ) -> Promise {
-        call(&self.inner, Op::Engage, &request)
+        driver::call(self.machine, self.monitor, Op::Engage, from_js(&request))
     }
 
     /// Reports SDEs and impressions; resolves to `{visitorId, sessionId, pageId}` once the server
@@ -165,6 +93,6 @@ impl Monitor {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ReportRequest")] request: JsValue,
     ) -> Promise {
-        call(&self.inner, Op::Report, &request)
+        driver::call(self.machine, self.monitor, Op::Report, from_js(&request))
     }
 }

@@ -10,7 +10,7 @@ pub mod error;
 pub mod gate;
 pub mod ids;
 pub mod json;
-pub mod monitor;
+pub mod machine;
 pub mod ports;
 pub mod queue;
 pub mod request;
@@ -25,7 +25,3 @@ pub mod text;
 mod fakes;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod fuzz_tests;
-#[cfg(test)]
-mod monitor_tests;
-#[cfg(test)]
-mod queue_tests;

@@ -3,15 +3,11 @@
 //! order, and removed once the server accepted it or refused it for good. Reports left behind by a
 //! page that died are picked up by the next page view of the site.
 
-use ::core::cell::Cell;
-
 #[allow(unused_imports)]
 use crate::prelude::*;
 
 use crate::core::ids::is_server_id;
 use crate::core::json::{uint_text, write_str, Json};
-use crate::core::shelf::Shelf;
-use crate::core::signal::Signal;
 use crate::core::text::concat;
 
 /// At most this many reports wait in storage; the oldest go first when it is full.
@@ -136,7 +132,7 @@ pub enum State {
 pub struct Slot {
     /// Its storage key.
     pub key: String,
-    /// Size of its body text.
+    /// Size of its stored text.
     pub bytes: usize,
     /// Where it stands.
     pub state: State,
@@ -145,9 +141,11 @@ pub struct Slot {
     pub failures: u32,
     /// For `Flushed`: the result to resolve its caller with (the ids it was sent with).
     pub flushed: Option<Json>,
-    /// The stored text while it is only in memory: a report that goes out at once is written to
-    /// storage only when its first attempt fails.
-    pub unstored: Option<String>,
+    /// False while it is only in memory: a report that goes out at once is written to storage
+    /// only when its first attempt fails.
+    pub stored: bool,
+    /// The report itself.
+    pub entry: Entry,
 }
 
 impl Slot {
@@ -159,136 +157,113 @@ impl Slot {
 /// The queue of one account + app in one page.
 #[derive(Default)]
 pub struct Queue {
-    slots: Shelf<Vec<Slot>>,
-    seq: Cell<u64>,
-    /// Fired whenever a slot changes state.
-    pub moved: Signal,
-    /// True while a drain of leftover or parked reports runs.
-    pub draining: Cell<bool>,
+    slots: Vec<Slot>,
+    seq: u64,
 }
 
 impl Queue {
     /// The next sequence number for a new key.
-    pub fn next_seq(&self) -> u64 {
-        let n = self.seq.get() + 1;
-        self.seq.set(n);
-        n
+    pub fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
     }
 
     /// Adds a slot at the end; returns the keys of the oldest waiting or parked slots pushed out
     /// to keep within [`MAX_ENTRIES`] and [`MAX_BYTES`] (their storage must be removed).
-    pub fn push(
-        &self,
-        key: String,
-        bytes: usize,
-        state: State,
-        unstored: Option<String>,
-    ) -> Vec<String> {
-        let dropped = self.slots.with(|slots| {
-            slots.retain(|s| s.state != State::Dropped && s.state != State::Flushed);
-            slots.push(Slot {
-                key,
-                bytes,
-                state,
-                failures: 0,
-                flushed: None,
-                unstored,
-            });
-            let mut dropped = Vec::new();
-            loop {
-                let (count, total) = slots
-                    .iter()
-                    .filter(|s| matches!(s.state, State::Waiting | State::Parked | State::Sending))
-                    .fold((0, 0), |(n, b), s| (n + 1, b + s.bytes));
-                if count <= MAX_ENTRIES && total <= MAX_BYTES {
-                    break;
-                }
-                // The oldest slot that is not on the wire right now.
-                let Some(victim) = slots
-                    .iter_mut()
-                    .find(|s| matches!(s.state, State::Waiting | State::Parked))
-                else {
-                    break;
-                };
-                victim.state = State::Dropped;
-                dropped.push(victim.key.clone());
-            }
-            dropped
+    pub fn push(&mut self, key: String, entry: Entry, bytes: usize, stored: bool) -> Vec<String> {
+        let slots = &mut self.slots;
+        slots.retain(|s| s.state != State::Dropped && s.state != State::Flushed);
+        slots.push(Slot {
+            key,
+            bytes,
+            state: State::Waiting,
+            failures: 0,
+            flushed: None,
+            stored,
+            entry,
         });
-        if !dropped.is_empty() {
-            self.moved.fire();
+        let mut dropped = Vec::new();
+        loop {
+            let (count, total) = slots
+                .iter()
+                .filter(|s| matches!(s.state, State::Waiting | State::Parked | State::Sending))
+                .fold((0, 0), |(n, b), s| (n + 1, b + s.bytes));
+            if count <= MAX_ENTRIES && total <= MAX_BYTES {
+                break;
+            }
+            // The oldest slot that is not on the wire right now.
+            let Some(victim) = slots
+                .iter_mut()
+                .find(|s| matches!(s.state, State::Waiting | State::Parked))
+            else {
+                break;
+            };
+            victim.state = State::Dropped;
+            dropped.push(victim.key.clone());
         }
         dropped
     }
 
-    /// Runs `f` on the slot under `key`, if there is one.
-    fn find<R>(&self, key: &str, f: impl FnOnce(&mut Slot) -> R) -> Option<R> {
-        self.slots
-            .with(|slots| slots.iter_mut().find(|s| s.key == key).map(f))
+    /// The slot under `key`, if there is one.
+    pub fn get(&mut self, key: &str) -> Option<&mut Slot> {
+        self.slots.iter_mut().find(|s| s.key == key)
     }
 
     /// The keys of the slots that `pick` chooses, oldest first.
     fn keys(&self, pick: impl Fn(&Slot) -> bool) -> Vec<String> {
-        self.slots.with(|slots| {
-            let mut out = Vec::new();
-            for s in slots.iter().filter(|s| pick(s)) {
-                out.push(s.key.clone());
-            }
-            out
-        })
+        self.slots
+            .iter()
+            .filter(|s| pick(s))
+            .map(|s| s.key.clone())
+            .collect()
+    }
+
+    /// The slots in queue order.
+    pub fn slots(&self) -> &[Slot] {
+        &self.slots
     }
 
     /// The state of the slot under `key` (None once it is gone).
-    pub fn state(&self, key: &str) -> Option<State> {
-        self.find(key, |s| s.state)
+    pub fn state(&mut self, key: &str) -> Option<State> {
+        self.get(key).map(|s| s.state)
     }
 
     /// True when no active slot is ahead of `key`.
     pub fn is_turn(&self, key: &str) -> bool {
-        self.slots.with(|slots| {
-            slots
-                .iter()
-                .find(|s| s.active())
-                .is_some_and(|s| s.key == key)
-        })
+        self.slots
+            .iter()
+            .find(|s| s.active())
+            .is_some_and(|s| s.key == key)
     }
 
     /// Changes the state of `key`.
-    pub fn set(&self, key: &str, state: State) {
-        self.find(key, |s| s.state = state);
-        self.moved.fire();
+    pub fn set(&mut self, key: &str, state: State) {
+        if let Some(s) = self.get(key) {
+            s.state = state;
+        }
     }
 
-    /// Counts a failed attempt of `key`.
     /// Counts a failed attempt of `key`; hands back its text when it is not in storage yet (the
     /// caller writes it: from now on it must survive the page).
-    pub fn failed(&self, key: &str) -> Option<String> {
-        self.find(key, |s| {
-            s.failures += 1;
-            s.unstored.take()
-        })
-        .flatten()
+    pub fn failed(&mut self, key: &str) -> Option<String> {
+        let s = self.get(key)?;
+        s.failures += 1;
+        (!::core::mem::replace(&mut s.stored, true)).then(|| s.entry.encode())
     }
 
     /// True when nothing is being sent or waiting: a new report goes out at once.
     pub fn idle(&self) -> bool {
-        self.slots.with(|slots| !slots.iter().any(Slot::active))
+        !self.slots.iter().any(Slot::active)
     }
 
     /// True when `key` is in storage (not only in memory).
-    pub fn stored(&self, key: &str) -> bool {
-        self.find(key, |s| s.unstored.is_none()).unwrap_or(true)
+    pub fn stored(&mut self, key: &str) -> bool {
+        self.get(key).map_or(true, |s| s.stored)
     }
 
     /// Forgets `key` (delivered, refused or given up).
-    pub fn remove(&self, key: &str) {
-        self.slots.with(|slots| slots.retain(|s| s.key != key));
-        self.moved.fire();
-    }
-
-    /// The result a flushed slot resolves with, taken once.
-    pub fn take_flushed(&self, key: &str) -> Option<Json> {
-        self.find(key, |s| s.flushed.take()).flatten()
+    pub fn remove(&mut self, key: &str) {
+        self.slots.retain(|s| s.key != key);
     }
 
     /// Keys of parked slots, oldest first.
@@ -298,56 +273,58 @@ impl Queue {
 
     /// True when this page already tracks `key`.
     pub fn knows(&self, key: &str) -> bool {
-        self.find(key, |_| ()).is_some()
+        self.slots.iter().any(|s| s.key == key)
     }
 
     /// At page hide: the waiting slots that have never failed, oldest first, within the keepalive
     /// budget (minus what is already on the wire).
     pub fn flushable(&self) -> Vec<String> {
-        self.slots.with(|slots| {
-            let mut budget = KEEPALIVE_BUDGET.saturating_sub(
-                slots
-                    .iter()
-                    .filter(|s| s.state == State::Sending && s.failures == 0)
-                    .map(|s| s.bytes)
-                    .sum(),
-            );
-            let mut out = Vec::new();
-            for s in slots
+        let mut budget = KEEPALIVE_BUDGET.saturating_sub(
+            self.slots
                 .iter()
-                .filter(|s| s.state == State::Waiting && s.failures == 0)
-            {
-                if s.bytes > budget {
-                    break;
-                }
-                budget -= s.bytes;
-                out.push(s.key.clone());
+                .filter(|s| s.state == State::Sending && s.failures == 0)
+                .map(|s| s.bytes)
+                .sum(),
+        );
+        let mut out = Vec::new();
+        for s in self
+            .slots
+            .iter()
+            .filter(|s| s.state == State::Waiting && s.failures == 0)
+        {
+            if s.bytes > budget {
+                break;
             }
-            out
-        })
+            budget -= s.bytes;
+            out.push(s.key.clone());
+        }
+        out
     }
 
     /// Page hide: the reports on the wire for the first time (their request carries keepalive)
-    /// are the browser's to deliver. Their in-memory text is dropped, so a failure the unloading
+    /// are the browser's to deliver. They count as stored from now on, so a failure the unloading
     /// page still hears of cannot write them back for the next page to send again. Returns those
-    /// that are in storage (the caller removes them).
-    pub fn hand_over_in_flight(&self) -> Vec<String> {
-        self.slots.with(|slots| {
-            slots
-                .iter_mut()
-                .filter(|s| s.state == State::Sending && s.failures == 0)
-                .filter_map(|s| s.unstored.take().is_none().then(|| s.key.clone()))
-                .collect()
-        })
+    /// that really are in storage (the caller removes them).
+    pub fn hand_over_in_flight(&mut self) -> Vec<String> {
+        let mut out = Vec::new();
+        for s in self
+            .slots
+            .iter_mut()
+            .filter(|s| s.state == State::Sending && s.failures == 0)
+        {
+            if ::core::mem::replace(&mut s.stored, true) {
+                out.push(s.key.clone());
+            }
+        }
+        out
     }
 
     /// Marks `key` flushed with the result its caller gets.
-    pub fn flushed(&self, key: &str, result: Json) {
-        self.find(key, |s| {
+    pub fn flushed(&mut self, key: &str, result: Json) {
+        if let Some(s) = self.get(key) {
             s.state = State::Flushed;
             s.flushed = Some(result);
-        });
-        self.moved.fire();
+        }
     }
 }
 
@@ -402,11 +379,18 @@ mod tests {
         assert!(a < b && b < c);
     }
 
+    /// Pushes a report of `bytes` bytes in state `state`.
+    fn put(q: &mut Queue, key: &str, bytes: usize, state: State) -> Vec<String> {
+        let dropped = q.push(key.into(), entry(), bytes, true);
+        q.set(key, state);
+        dropped
+    }
+
     #[test]
     fn turns_follow_call_order() {
-        let q = Queue::default();
-        q.push("a".into(), 1, State::Waiting, None);
-        q.push("b".into(), 1, State::Waiting, None);
+        let mut q = Queue::default();
+        put(&mut q, "a", 1, State::Waiting);
+        put(&mut q, "b", 1, State::Waiting);
         assert!(q.is_turn("a") && !q.is_turn("b"));
         q.set("a", State::Sending);
         assert!(q.is_turn("a"));
@@ -419,29 +403,38 @@ mod tests {
 
     #[test]
     fn full_queue_drops_the_oldest_not_the_one_on_the_wire() {
-        let q = Queue::default();
-        q.push("wire".into(), MAX_BYTES / 2, State::Waiting, None);
-        q.set("wire", State::Sending);
-        q.push("old".into(), MAX_BYTES / 4, State::Waiting, None);
-        let dropped = q.push("new".into(), MAX_BYTES / 2, State::Waiting, None);
+        let mut q = Queue::default();
+        put(&mut q, "wire", MAX_BYTES / 2, State::Sending);
+        put(&mut q, "old", MAX_BYTES / 4, State::Waiting);
+        let dropped = put(&mut q, "new", MAX_BYTES / 2, State::Waiting);
         assert_eq!(dropped, vec!["old".to_string()]);
         assert_eq!(q.state("old"), Some(State::Dropped));
         assert_eq!(q.state("wire"), Some(State::Sending));
         let pushed_out: Vec<String> = (0..MAX_ENTRIES - 1)
-            .flat_map(|i| q.push(i.to_string(), 1, State::Waiting, None))
+            .flat_map(|i| put(&mut q, &i.to_string(), 1, State::Waiting))
             .collect();
         assert_eq!(pushed_out, vec!["new".to_string()], "count bound too");
     }
 
     #[test]
     fn flush_respects_the_keepalive_budget_and_skips_failed_reports() {
-        let q = Queue::default();
-        q.push("sending".into(), 20 * 1024, State::Sending, None);
-        q.push("failed".into(), 10, State::Waiting, None);
+        let mut q = Queue::default();
+        put(&mut q, "sending", 20 * 1024, State::Sending);
+        put(&mut q, "failed", 10, State::Waiting);
         q.failed("failed");
-        q.push("a".into(), 30 * 1024, State::Waiting, None);
-        q.push("b".into(), 20 * 1024, State::Waiting, None);
+        put(&mut q, "a", 30 * 1024, State::Waiting);
+        put(&mut q, "b", 20 * 1024, State::Waiting);
         assert_eq!(q.flushable(), vec!["a".to_string()]);
         assert_eq!(q.hand_over_in_flight(), vec!["sending".to_string()]);
+    }
+
+    #[test]
+    fn an_unstored_report_is_written_once_on_its_first_failure() {
+        let mut q = Queue::default();
+        q.push("k".into(), entry(), 10, false);
+        assert!(!q.stored("k"));
+        assert_eq!(q.failed("k"), Some(entry().encode()));
+        assert_eq!(q.failed("k"), None);
+        assert!(q.stored("k"));
     }
 }

@@ -1,12 +1,13 @@
-//! Time, randomness, timers and browser facts.
+//! Time, randomness and browser facts.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use super::{js, task};
+use super::js;
 use crate::core::client_props::BrowserFacts;
 use crate::core::json::Json;
 
+/// Milliseconds since the epoch.
 pub fn now_ms() -> u64 {
     let t = js::now();
     if t.is_finite() && t > 0.0 {
@@ -16,13 +17,9 @@ pub fn now_ms() -> u64 {
     }
 }
 
+/// A uniformly random 32-bit number.
 pub fn random() -> u32 {
     (js::random() * 4_294_967_296.0) as u32
-}
-
-pub fn sleep(ms: u32) -> task::Done {
-    // Timers take a signed 32-bit delay: longer ones would fire at once.
-    task::Done(task::settled(js::sleep(ms.min(i32::MAX as u32))))
 }
 
 pub fn browser_facts() -> BrowserFacts {

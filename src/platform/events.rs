@@ -8,7 +8,7 @@ use crate::prelude::*;
 use wasm_bindgen::JsValue;
 
 use super::js;
-use crate::core::monitor::APP;
+use crate::core::machine::APP;
 use crate::core::text::concat;
 
 /// Delivers event `name` with `data` (JSON text of an object). The names are lpmon's own

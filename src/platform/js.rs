@@ -10,6 +10,15 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     /// fetch with a timeout → `Answer` (status 0: no answer, 1: timed out).
     pub fn http(url: &str, init: &str, timeout_ms: u32) -> Promise;
+    /// Sets the one callback of answers, timers, locks and page events.
+    pub fn bind(on: &JsValue);
+    /// `http`, answered through the callback with `tag` (0: nobody listens).
+    pub fn request(tag: u32, url: &str, init: &str, timeout_ms: u32);
+    /// Calls back with `tag` after `ms`; returns the handle for `clear_timer`.
+    pub fn timer(tag: u32, ms: u32) -> f64;
+    /// Cancels a timer.
+    #[wasm_bindgen(js_name = clearTimer)]
+    pub fn clear_timer(handle: f64);
     /// `value` if it is a string.
     pub fn text(value: &JsValue) -> Option<String>;
     /// Resolves after `ms`.
@@ -18,38 +27,27 @@ extern "C" {
     pub fn storage(op: u32, key: &str, value: &str) -> JsValue;
     /// Calls `callback` with the parsed `detail` and dispatches the `lpmon` event.
     pub fn emit(callback: &JsValue, detail: &str);
-    /// Calls `on(1)` at page hide and `on(2)` when back online.
-    pub fn watch(on: &JsValue);
+    /// Calls back with `tag` at page hide and when back online.
+    pub fn watch(tag: u32);
     /// Calls `f` if it is a function.
     pub fn call(f: &JsValue);
-    /// Web Lock `name` in `mode` (`LOCK_*`) → its release function; `false` when `LOCK_IF_AVAILABLE`
-    /// found it held; undefined when Web Locks are missing or the request failed.
+    /// Web Lock `name` in `mode` (`LOCK_*`) → its release function.
     pub fn lock(name: &str, mode: u32) -> Promise;
-    /// Names of the held Web Locks as JSON text, or null.
-    pub fn held() -> Promise;
+    /// Exclusive Web Lock `name`, granted through the callback with `tag`.
+    pub fn exclusive(tag: u32, name: &str);
+    /// Names of the held Web Locks, through the callback with `tag`.
+    pub fn held(tag: u32);
     /// `[userAgent, maxTouchPoints, timeZone]` as JSON text.
     pub fn facts() -> String;
     /// A new pending promise for `settle`.
     pub fn deferred() -> Promise;
     /// Fulfils (`ok`) or rejects a promise from `deferred`.
     pub fn settle(p: &Promise, ok: bool, value: &JsValue);
-    /// Calls `f` with what `p` settles with.
-    pub fn then(p: &Promise, f: &JsValue);
 }
 
-/// Wait for the lock.
-pub const LOCK_WAIT: u32 = 0;
 /// Hold the lock for the page's life.
+#[cfg(not(feature = "agent"))]
 pub const LOCK_FOREVER: u32 = 1;
-/// Take the lock only if nobody holds it.
-pub const LOCK_IF_AVAILABLE: u32 = 2;
-
-/// A JS function that calls `f`. Every callback into the wasm goes through here, boxed: one
-/// instance of wasm-bindgen's closure machinery (and glue) serves them all. The function lives
-/// as long as JS holds it.
-pub fn callback(f: alloc::boxed::Box<dyn FnMut(JsValue)>) -> JsValue {
-    Closure::wrap(f).into_js_value()
-}
 
 #[wasm_bindgen]
 extern "C" {
@@ -62,8 +60,6 @@ extern "C" {
     pub fn now() -> f64;
     #[wasm_bindgen(js_namespace = Math)]
     pub fn random() -> f64;
-    #[wasm_bindgen(js_name = queueMicrotask)]
-    pub fn queue_microtask(f: &JsValue);
 
     /// What `http` resolves to when an answer came.
     pub type Answer;

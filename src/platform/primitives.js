@@ -25,6 +25,30 @@ export async function http(url, init, timeoutMs) {
   }
 }
 
+let on = () => {};
+
+/** Sets the one function every later answer, timer, lock and page event is handed to, as
+ * `on(kind, tag, value, flag)`: 1 page hidden, 2 online, 3 answer, 4 timer, 5 lock granted (value:
+ * its release function; flag: another holder went first), 6 held locks (JSON text or null). */
+export function bind(f) {
+  on = f;
+}
+
+/** `http`, then `on(3, tag, answer)`; a tag of 0 lets the request finish on its own. */
+export function request(tag, url, init, timeoutMs) {
+  http(url, init, timeoutMs).then((a) => tag && on(3, tag, a));
+}
+
+/** `on(4, tag)` after `ms` milliseconds; returns what `clearTimer` takes. */
+export function timer(tag, ms) {
+  return setTimeout(() => on(4, tag), ms);
+}
+
+/** Cancels a `timer`. */
+export function clearTimer(handle) {
+  clearTimeout(handle);
+}
+
 /** `value` when it is a string (one way for strings into the wasm: smaller than a second one). */
 export function text(value) {
   return typeof value === 'string' ? value : undefined;
@@ -75,14 +99,14 @@ export function emit(callback, detail) {
   try { g.dispatchEvent(new CustomEvent('lpmon', { detail: d })); } catch (_) { /* no events here */ }
 }
 
-/** Calls `on(1)` when the page is hidden (pagehide, or the document turning hidden) and `on(2)`
- * when the browser comes back online. The listeners stay for the page's life. */
-export function watch(on) {
+/** Calls `on(1, tag)` when the page is hidden (pagehide, or the document turning hidden) and
+ * `on(2, tag)` when the browser comes back online. The listeners stay for the page's life. */
+export function watch(tag) {
   const doc = g.document;
-  const hidden = () => on(1);
+  const hidden = () => on(1, tag);
   try {
     g.addEventListener('pagehide', hidden);
-    g.addEventListener('online', () => on(2));
+    g.addEventListener('online', () => on(2, tag));
     doc.addEventListener('visibilitychange', () => doc.visibilityState === 'hidden' && hidden());
   } catch (_) { /* a worker, or no document */ }
 }
@@ -118,13 +142,21 @@ export function lock(name, mode) {
   });
 }
 
-/** The names of the Web Locks held anywhere on the site, as a JSON array; null when unknown. */
-export async function held() {
+/** Exclusive Web Lock `name`: asked without queueing first (most of the time nobody holds it),
+ * then waited for. Calls `on(5, tag, release, waited)` once granted (release is undefined without
+ * Web Locks). */
+export function exclusive(tag, name) {
+  lock(name, 2).then((r) => (r === false ? lock(name, 0).then((w) => on(5, tag, w, true)) : on(5, tag, r, false)));
+}
+
+/** `on(6, tag, names)`: the names of the Web Locks held anywhere on the site as a JSON array, or
+ * null when unknown. */
+export async function held(tag) {
+  let names = null;
   try {
-    return JSON.stringify((await locks().query()).held.map((h) => h.name));
-  } catch (_) {
-    return null;
-  }
+    names = JSON.stringify((await locks().query()).held.map((h) => h.name));
+  } catch (_) { /* unknown */ }
+  on(6, tag, names);
 }
 
 /** What the browser tells about itself: `[userAgent, maxTouchPoints, timeZone]` as JSON. */
@@ -155,9 +187,4 @@ export function settle(p, ok, value) {
   const s = pending.get(p);
   pending.delete(p);
   if (s) s[ok ? 0 : 1](value);
-}
-
-/** Calls `f` with whatever `p` settles with, fulfilled or rejected. */
-export function then(p, f) {
-  p.then(f, f);
 }

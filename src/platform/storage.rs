@@ -6,27 +6,29 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use ::core::cell::Cell;
+use ::core::cell::{Cell, RefCell};
 
 use wasm_bindgen::JsValue;
 
 use super::{js, PageLocal};
 use crate::core::json::Json;
-use crate::core::shelf::Shelf;
 
 /// Everything written in this page (a handful of keys: a list beats a map in code size).
-static MEMORY: PageLocal<Shelf<Vec<(String, String)>>> = PageLocal(Shelf::new(Vec::new()));
+static MEMORY: PageLocal<RefCell<Vec<(String, String)>>> = PageLocal(RefCell::new(Vec::new()));
 /// Set once localStorage failed: from then on the page works from memory.
 static BROKEN: PageLocal<Cell<bool>> = PageLocal(Cell::new(false));
 
+/// Runs `f` on the page memory (never re-entered: nothing here calls out while it runs).
+fn memory<R: Default>(f: impl FnOnce(&mut Vec<(String, String)>) -> R) -> R {
+    MEMORY.0.try_borrow_mut().map(|mut m| f(&mut m)).unwrap_or_default()
+}
+
 fn memory_get(key: &str) -> Option<String> {
-    MEMORY
-        .0
-        .with(|m| m.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
+    memory(|m| m.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
 }
 
 fn memory_set(key: &str, value: Option<&str>) {
-    MEMORY.0.with(|m| {
+    memory(|m| {
         m.retain(|(k, _)| k != key);
         if let Some(v) = value {
             m.push((key.into(), v.into()));
@@ -37,7 +39,7 @@ fn memory_set(key: &str, value: Option<&str>) {
 /// Forgets that localStorage failed (for tests that switch storage behaviour in one page).
 pub fn reset() {
     BROKEN.0.set(false);
-    MEMORY.0.set(Vec::new());
+    memory(|m| m.clear());
 }
 
 const GET: u32 = 0;
@@ -115,7 +117,7 @@ pub fn keys(memory_only: bool, prefix: &str, report: &dyn Fn(&str)) -> Vec<Strin
             Err(reason) => give_up(reason, report),
         }
     }
-    MEMORY.0.with(|m| {
+    memory(|m| {
         for (k, _) in m.iter() {
             if k.starts_with(prefix) && !out.contains(k) {
                 out.push(k.clone());

@@ -1,23 +1,18 @@
 //! fetch with a timeout and optional keepalive, through the `http` primitive (the timeout's
-//! AbortController lives on the JS side). Bypasses gloo-net, whose request builder formats URLs
+//! AbortSignal lives on the JS side). Bypasses gloo-net, whose request builder formats URLs
 //! with `format!`, has panicking paths and no keepalive option.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use super::{js, task};
+use super::js;
 use crate::core::json::write_str;
 use crate::core::ports::{HttpAnswer, HttpRequest, Method, NetError};
-use ::core::future::Future;
-use ::core::pin::Pin;
-use ::core::task::{Context, Poll};
 
 use wasm_bindgen::prelude::*;
 
-/// Calls fetch now (the request is on its way when this returns) and gives the promise of its
-/// answer, which never rejects.
-fn start(req: HttpRequest) -> js::Promise {
-    // The RequestInit as JSON text, written directly (the same text a `Json` value would give).
+/// The RequestInit of `req` as JSON text, written directly.
+pub fn init(req: &HttpRequest) -> String {
     let mut init = String::from("{\"method\":\"");
     init.push_str(req.method.as_str());
     init.push_str("\",\"headers\":{");
@@ -43,37 +38,29 @@ fn start(req: HttpRequest) -> js::Promise {
         init.push_str(",\"cache\":\"no-store\"");
     }
     init.push('}');
-    let timeout = req.timeout_ms.min(i32::MAX as u32);
-    js::http(&req.url, &init, timeout)
+    init
 }
 
-/// Sends `req` and gives the future of its answer.
-pub fn send(req: HttpRequest) -> Answered {
-    Answered(task::settled(start(req)))
+/// The timeout a JS timer can take (a signed 32-bit delay: longer ones would fire at once).
+pub fn timeout(req: &HttpRequest) -> u32 {
+    req.timeout_ms.min(i32::MAX as u32)
 }
 
-/// The future of [`send`] (a plain future type: no state machine of its own).
-pub struct Answered(task::Settled);
+/// Sends `req`; its answer comes back through the page callback with `tag` (0: nobody listens).
+pub fn send(tag: u32, req: &HttpRequest) {
+    js::request(tag, &req.url, &init(req), timeout(req));
+}
 
-impl Future for Answered {
-    type Output = Result<HttpAnswer, NetError>;
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        Pin::new(&mut self.0).poll(cx).map(|v| {
-            let a: js::Answer = v.unchecked_into();
-            match a.status() {
-                0 => Err(NetError::Failed),
-                1 => Err(NetError::Timeout),
-                status => Ok(HttpAnswer {
-                    status,
-                    body: a.body(),
-                    retry_after: a.retry_after(),
-                }),
-            }
-        })
+/// What the `http` primitive resolved to.
+pub fn answer(v: JsValue) -> Result<HttpAnswer, NetError> {
+    let a: js::Answer = v.unchecked_into();
+    match a.status() {
+        0 => Err(NetError::Failed),
+        1 => Err(NetError::Timeout),
+        status => Ok(HttpAnswer {
+            status,
+            body: a.body(),
+            retry_after: a.retry_after(),
+        }),
     }
-}
-
-/// Sends `req` and leaves it to finish on its own.
-pub fn fire(req: HttpRequest) {
-    let _ = start(req);
 }

@@ -11,7 +11,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::core::agent::client::{Decode, Entropy};
 use crate::core::ports::{Clock, HttpAnswer, HttpRequest, NetError, Transport};
-use crate::platform::Web;
+use crate::platform::{js, now_ms, random, transport};
+use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen]
 extern "C" {
@@ -20,24 +21,33 @@ extern "C" {
     fn get_random_values(buf: &mut [u8]) -> Result<JsValue, JsValue>;
 }
 
-/// The agent platform: `Web` (memory only, no events) plus entropy and decoding.
-pub struct AgentWeb(Web);
+/// The agent platform: the browser's clock and fetch (through the shared primitives), entropy and
+/// decoding.
+pub struct AgentWeb;
 
 impl AgentWeb {
     pub fn new() -> AgentWeb {
-        AgentWeb(Web::new(true, None))
+        AgentWeb
     }
+}
+
+/// The future of a primitive's promise (they never reject).
+fn promised(p: js::Promise) -> JsFuture {
+    JsFuture::from(js_sys::Promise::from(JsValue::from(p)))
 }
 
 impl Clock for AgentWeb {
     fn now_ms(&self) -> u64 {
-        self.0.now_ms()
+        now_ms()
     }
     fn random(&self) -> u32 {
-        self.0.random()
+        random()
     }
-    fn sleep(&self, ms: u32) -> impl Future<Output = ()> {
-        self.0.sleep(ms)
+    fn sleep(&self, ms: u32) -> impl Future<Output = ()> + Unpin {
+        let wait = promised(js::sleep(ms.min(i32::MAX as u32)));
+        alloc::boxed::Box::pin(async move {
+            let _ = wait.await;
+        })
     }
 }
 
@@ -46,10 +56,16 @@ impl Transport for AgentWeb {
         &self,
         req: HttpRequest,
     ) -> impl Future<Output = Result<HttpAnswer, NetError>> + 'static {
-        self.0.send(req)
+        let answer = promised(js::http(&req.url, &transport::init(&req), transport::timeout(&req)));
+        async move {
+            match answer.await {
+                Ok(v) => transport::answer(v),
+                Err(_) => Err(NetError::Failed),
+            }
+        }
     }
     fn fire(&self, req: HttpRequest) {
-        self.0.fire(req);
+        transport::send(0, &req);
     }
 }
 
