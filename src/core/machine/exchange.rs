@@ -177,6 +177,11 @@ impl Machine {
             },
             Step::Begin => self.begin(job, at),
             Step::Gate => {
+                // The creator before it may have opened the session.
+                if let Some(s) = self.session() {
+                    job.ids = pair(&s);
+                    return self.send(job, at, false, false);
+                }
                 let lock = self.id();
                 self.gate = Some(lock);
                 job.lock = Some(lock);

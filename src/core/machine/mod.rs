@@ -479,3 +479,6 @@ fn pair(s: &Session) -> Ids {
         sid: Some(s.sid.clone()),
     }
 }
+
+#[cfg(test)]
+mod tests;

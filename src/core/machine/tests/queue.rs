@@ -1,0 +1,200 @@
+//! The report queue: call order, storage only when a report waits or failed, parking and the
+//! drain, page-hide hand-over, adoption of reports of pages that are gone.
+use super::*;
+use crate::core::queue::{Entry, MAX_CYCLES};
+
+fn search(word: &str) -> String {
+    format!(r#"{{"engagementAttributes":[{{"type":"searchInfo","keywords":["{word}"]}}]}}"#)
+}
+
+fn entry_key(tab: &str, seq: u64) -> String {
+    format!("lpmon:12345678:app-1:q:{T0:014}-{seq:08}-{tab}")
+}
+
+#[test]
+fn reports_go_in_call_order_and_only_waiting_ones_are_stored() {
+    let mut s = Script::with_session(CONFIG);
+    let tab = s.m.tab().to_string();
+    s.call(Op::Report, &search("a"));
+    s.call(Op::Report, &search("b"));
+    s.expect(&[
+        "send 3 report?v=1.0&vid=V1&sid=S1 keepalive",
+        &format!("write {}", entry_key(&tab, 2)),
+    ]);
+    s.answer(3, 200, &session("V1", "S1"));
+    s.expect(&[
+        r#"emit REQUEST_COMPLETE {"method":"report","status":200,"created":false}"#,
+        r#"resolve 2 {"visitorId":"V1","sessionId":"S1","pageId":"77"}"#,
+        "send 4 report?v=1.0&vid=V1&sid=S1 keepalive",
+    ]);
+    assert!(s.body(4).to_text().contains("\"b\""));
+    s.answer(4, 200, &session("V1", "S1"));
+    let out = s.take();
+    assert_eq!(out[1], format!("remove {}", entry_key(&tab, 2)));
+    assert!(s.store.iter().all(|(k, _)| !k.contains(":q:")));
+}
+
+#[test]
+fn a_report_whose_retries_ran_out_is_parked_and_delivered_when_back_online() {
+    let mut s = Script::with_session(CONFIG);
+    let tab = s.m.tab().to_string();
+    let key = entry_key(&tab, 1);
+    s.call(Op::Report, &search("a"));
+    s.take();
+    s.no_answer(3);
+    assert_eq!(s.take()[0], format!("write {key}"), "stored on its first failure");
+    s.input(Input::Timer { id: 4 });
+    s.take();
+    s.no_answer(5);
+    s.take();
+    s.input(Input::Timer { id: 6 });
+    s.take();
+    s.no_answer(7);
+    s.expect(&[
+        r#"emit REQUEST_COMPLETE {"method":"report","status":0}"#,
+        &format!("write {key}"),
+        "reject 2 network",
+    ]);
+    assert_eq!(Entry::decode(&s.get(&key).unwrap()).unwrap().cycles, 1);
+    s.input(Input::Online);
+    s.expect(&["list lpmon:12345678:app-1:q:"]);
+    s.input(Input::Listed {
+        entries: vec![(key.clone(), s.get(&key).unwrap())],
+    });
+    s.expect(&["send 8 report?v=1.0&vid=V1&sid=S1 keepalive"]);
+    s.answer(8, 200, &session("V1", "S1"));
+    s.expect(&[
+        r#"emit REQUEST_COMPLETE {"method":"report","status":200,"created":false}"#,
+        &format!("remove {key}"),
+        "emit QUEUE_DELIVERED {}",
+    ]);
+}
+
+#[test]
+fn a_report_is_given_up_after_its_cycles() {
+    let mut s = Script::with_session(r#"{"accountId":"12345678","appInstallationId":"app-1","domain":"http://127.0.0.1:9","retry":{"delaysMs":[]}}"#);
+    let key = entry_key(s.m.tab(), 1);
+    s.call(Op::Report, &search("a"));
+    s.take();
+    s.no_answer(3);
+    s.take();
+    let mut next = 4;
+    for cycle in 2..=MAX_CYCLES {
+        s.input(Input::Online);
+        s.take();
+        s.input(Input::Listed { entries: vec![] });
+        s.take();
+        s.no_answer(next);
+        let out = s.take();
+        if cycle < MAX_CYCLES {
+            assert_eq!(out[1], format!("write {key}"));
+            assert_eq!(out[2], r#"emit QUEUE_FAILED {"kind":"network"}"#);
+        } else {
+            assert_eq!(out[1..], [format!("remove {key}"), r#"emit QUEUE_GAVE_UP {"kind":"network"}"#.into(), r#"emit QUEUE_FAILED {"kind":"network"}"#.into()]);
+        }
+        next += 1;
+    }
+}
+
+#[test]
+fn page_hide_hands_waiting_reports_to_keepalive_and_the_one_on_the_wire_to_the_browser() {
+    let mut s = Script::with_session(CONFIG);
+    let tab = s.m.tab().to_string();
+    s.call(Op::Report, &search("a"));
+    s.call(Op::Report, &search("b"));
+    s.call(Op::Report, r#"{"engagementAttributes":[{"type":"searchInfo","keywords":["c"]}],"pageId":"p9"}"#);
+    s.take();
+    s.input(Input::Hidden);
+    s.expect(&[
+        "fire report?v=1.0&vid=V1&sid=S1",
+        &format!("remove {}", entry_key(&tab, 2)),
+        "fire report?v=1.0&vid=V1&sid=S1",
+        &format!("remove {}", entry_key(&tab, 3)),
+        r#"emit QUEUE_FLUSHED {"sent":2}"#,
+        r#"resolve 3 {"visitorId":"V1","sessionId":"S1"}"#,
+        r#"resolve 4 {"visitorId":"V1","sessionId":"S1","pageId":"p9"}"#,
+    ]);
+    // The first report's answer comes after all: a failure does not write it back.
+    s.no_answer(3);
+    let out = s.take();
+    assert!(!out.iter().any(|l| l.starts_with("write")), "{out:?}");
+}
+
+#[test]
+fn page_hide_keeps_reports_that_failed_for_the_next_page_view() {
+    let mut s = Script::with_session(CONFIG);
+    let key = entry_key(s.m.tab(), 1);
+    s.call(Op::Report, &search("a"));
+    s.take();
+    s.answer(3, 503, "");
+    s.take();
+    s.input(Input::Hidden);
+    s.expect(&[]);
+    assert!(s.get(&key).is_some());
+}
+
+#[test]
+fn reports_of_a_page_that_is_gone_are_adopted_under_the_queue_lock() {
+    let mut s = Script::bare(CONFIG);
+    let me = s.m.tab().to_string();
+    s.set(KEY, Some(&stored("V1", "S1", T0, T0)));
+    let theirs = Entry {
+        tab: "42".into(),
+        at: T0 - 5_000,
+        cycles: 0,
+        sid: None,
+        body: j(&search("left")),
+    };
+    let key = format!("lpmon:12345678:app-1:q:{:014}-00000001-42", T0 - 5_000);
+    s.set(&key, Some(&theirs.encode()));
+    s.take();
+    s.input(Input::Listed {
+        entries: vec![(key.clone(), theirs.encode())],
+    });
+    s.expect(&["held? 1"]);
+    s.input(Input::Held {
+        id: 1,
+        names: Some(vec![format!("lpmon-page:{me}")]),
+    });
+    s.expect(&["lock 2 lpmon:12345678:app-1:queue"]);
+    s.input(Input::LockGranted { id: 2, waited: false });
+    s.expect(&["list lpmon:12345678:app-1:q:"]);
+    s.input(Input::Listed {
+        entries: vec![(key.clone(), theirs.encode())],
+    });
+    s.expect(&[
+        &format!("write {key}"),
+        "release 2",
+        "send 3 report?v=1.0&vid=V1&sid=S1 keepalive",
+    ]);
+    assert_eq!(Entry::decode(&s.get(&key).unwrap()).unwrap().tab, me);
+}
+
+#[test]
+fn reports_of_a_live_page_are_left_alone_and_looked_at_again_later() {
+    let mut s = Script::bare(CONFIG);
+    let theirs = Entry {
+        tab: "42".into(),
+        at: T0,
+        cycles: 0,
+        sid: None,
+        body: j(&search("left")),
+    };
+    let key = format!("lpmon:12345678:app-1:q:{T0:014}-00000001-42");
+    s.take();
+    s.input(Input::Listed {
+        entries: vec![(key.clone(), theirs.encode())],
+    });
+    s.input(Input::Held {
+        id: 1,
+        names: Some(vec!["lpmon-page:42".into()]),
+    });
+    s.input(Input::LockGranted { id: 2, waited: false });
+    s.take();
+    s.input(Input::Listed {
+        entries: vec![(key, theirs.encode())],
+    });
+    s.expect(&["release 2", "timer 3 2000"]);
+    s.input(Input::Timer { id: 3 });
+    s.expect(&["list lpmon:12345678:app-1:q:"]);
+}
