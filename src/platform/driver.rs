@@ -26,12 +26,12 @@ struct Run {
     /// The `onEvent` callback of each monitor.
     on_event: Vec<Option<JsValue>>,
     /// The promises of calls not settled yet.
-    calls: Vec<(u32, js::Promise)>,
+    calls: Vec<(u32, Option<js::Promise>)>,
     next_call: u32,
     /// Release functions of granted locks.
-    locks: Vec<(u32, JsValue)>,
+    locks: Vec<(u32, Option<JsValue>)>,
     /// Handles of running timers.
-    timers: Vec<(u32, f64)>,
+    timers: Vec<(u32, Option<f64>)>,
 }
 
 static PAGE: PageLocal<RefCell<Vec<Run>>> = PageLocal(RefCell::new(Vec::new()));
@@ -43,6 +43,18 @@ const MAX_MACHINES: usize = 255;
 fn with<R>(m: usize, f: impl FnOnce(&mut Run) -> R) -> Option<R> {
     let mut page = PAGE.0.try_borrow_mut().ok()?;
     page.get_mut(m).map(f)
+}
+
+/// Takes the value listed under `id` out of `list` (no index arithmetic: nothing can panic).
+fn take<T>(list: &mut Vec<(u32, Option<T>)>, id: u32) -> Option<T> {
+    let mut found = None;
+    for (k, v) in list.iter_mut() {
+        if *k == id && found.is_none() {
+            found = v.take();
+        }
+    }
+    list.retain(|(_, v)| v.is_some());
+    found
 }
 
 fn tag(m: usize, id: u32) -> u32 {
@@ -107,11 +119,11 @@ fn bind() {
                 result: transport::answer(value),
             },
             4 => {
-                with(m, |r| r.timers.retain(|(t, _)| *t != id));
+                with(m, |r| take(&mut r.timers, id));
                 Input::Timer { id }
             }
             5 => {
-                with(m, |r| r.locks.push((id, value)));
+                with(m, |r| r.locks.push((id, Some(value))));
                 Input::LockGranted { id, waited: flag }
             }
             _ => Input::Held {
@@ -144,7 +156,7 @@ pub fn call(m: usize, monitor: usize, op: Op, request: Result<Json, Error>) -> j
     };
     let id = with(m, |r| {
         r.next_call = r.next_call.wrapping_add(1);
-        r.calls.push((r.next_call, promise.clone()));
+        r.calls.push((r.next_call, Some(promise.clone())));
         r.next_call
     });
     match id {
@@ -226,23 +238,17 @@ fn execute(m: usize, out: Output) {
         Output::Remove { key } => storage::remove(memory_only, &key, &report),
         Output::SetTimer { id, ms } => {
             let handle = js::timer(tag(m, id), ms.min(i32::MAX as u32));
-            with(m, |r| r.timers.push((id, handle)));
+            with(m, |r| r.timers.push((id, Some(handle))));
         }
         Output::ClearTimer { id } => {
-            let handle = with(m, |r| {
-                let at = r.timers.iter().position(|(t, _)| *t == id)?;
-                Some(r.timers.swap_remove(at).1)
-            });
+            let handle = with(m, |r| take(&mut r.timers, id));
             if let Some(h) = handle.flatten() {
                 js::clear_timer(h);
             }
         }
         Output::Lock { id, name } => js::exclusive(tag(m, id), &name),
         Output::Release { id } => {
-            let release = with(m, |r| {
-                let at = r.locks.iter().position(|(l, _)| *l == id)?;
-                Some(r.locks.swap_remove(at).1)
-            });
+            let release = with(m, |r| take(&mut r.locks, id));
             if let Some(f) = release.flatten() {
                 js::call(&f);
             }
@@ -275,10 +281,7 @@ fn execute(m: usize, out: Output) {
 }
 
 fn settle_call(m: usize, call: u32, result: Result<Json, Error>) {
-    let promise = with(m, |r| {
-        let at = r.calls.iter().position(|(c, _)| *c == call)?;
-        Some(r.calls.swap_remove(at).1)
-    });
+    let promise = with(m, |r| take(&mut r.calls, call));
     if let Some(p) = promise.flatten() {
         settle(&p, result);
     }

@@ -20,6 +20,7 @@ mod locks;
 mod storage;
 pub(crate) mod transport;
 
+#[cfg(feature = "agent")]
 pub(crate) use clock::{now_ms, random};
 pub use js::Promise;
 #[cfg(not(feature = "agent"))]

@@ -360,7 +360,7 @@ impl Machine {
             let Some(body) = self.queue.get(&key).map(|s| s.entry.body.clone()) else {
                 continue;
             };
-            self.jobs.push(Job::new(None, 0, Some(key), body));
+            self.jobs.push(Some(Job::new(None, 0, Some(key), body)));
             pending += 1;
         }
         if let Some(d) = &mut self.drain {

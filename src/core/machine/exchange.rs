@@ -122,7 +122,7 @@ impl Machine {
             }),
         };
         match job {
-            Ok(job) => self.jobs.push(job),
+            Ok(job) => self.jobs.push(Some(job)),
             Err(e) => self.settle(call, Err(e)),
         }
     }
@@ -130,11 +130,13 @@ impl Machine {
     /// Moves every job that can move without a new input, until none can.
     pub(super) fn pump(&mut self) {
         loop {
-            let ready = self.jobs.iter().position(|j| self.can_move(j));
-            let Some(i) = ready else {
+            let ready = self
+                .jobs
+                .iter()
+                .position(|j| j.as_ref().is_some_and(|j| self.can_move(j)));
+            let Some((i, job)) = ready.and_then(|i| Some((i, self.take_job(i)?))) else {
                 return;
             };
-            let job = self.jobs.remove(i);
             self.step(job, i);
         }
     }
@@ -152,10 +154,17 @@ impl Machine {
         }
     }
 
-    /// Puts `job` back at `at` (its place in line).
+    /// Takes job `i` out of its slot (the slot stays: the others keep their places in line).
+    fn take_job(&mut self, i: usize) -> Option<Job> {
+        self.jobs.get_mut(i).and_then(Option::take)
+    }
+
+    /// Puts `job` back in slot `at` (its place in line).
     fn keep(&mut self, job: Job, at: usize) {
-        let at = at.min(self.jobs.len());
-        self.jobs.insert(at, job);
+        match self.jobs.get_mut(at) {
+            Some(slot @ None) => *slot = Some(job),
+            _ => self.jobs.push(Some(job)),
+        }
     }
 
     fn step(&mut self, mut job: Job, at: usize) {
@@ -328,7 +337,9 @@ impl Machine {
     }
 
     fn find(&self, pick: impl Fn(&Step) -> bool) -> Option<usize> {
-        self.jobs.iter().position(|j| pick(&j.step))
+        self.jobs
+            .iter()
+            .position(|j| j.as_ref().is_some_and(|j| pick(&j.step)))
     }
 
     /// The lock of a creating job is held.
@@ -337,7 +348,9 @@ impl Machine {
             // Nobody waits for it any more.
             return self.push(Output::Release { id });
         };
-        let mut job = self.jobs.remove(i);
+        let Some(mut job) = self.take_job(i) else {
+            return;
+        };
         job.polls = if waited { POLLS } else { 0 };
         self.creating(job, i);
     }
@@ -345,19 +358,22 @@ impl Machine {
     /// A timer of a job fired.
     pub(super) fn timer(&mut self, id: u32) {
         if let Some(i) = self.find(|s| *s == Step::Poll(id)) {
-            let job = self.jobs.remove(i);
-            return self.creating(job, i);
-        }
-        if let Some(i) = self.find(|s| matches!(s, Step::Pause { timer, .. } if *timer == id)) {
-            let job = self.jobs.remove(i);
-            self.resume(job, i);
+            if let Some(job) = self.take_job(i) {
+                self.creating(job, i);
+            }
+        } else if let Some(i) = self.find(|s| matches!(s, Step::Pause { timer, .. } if *timer == id)) {
+            if let Some(job) = self.take_job(i) {
+                self.resume(job, i);
+            }
         }
     }
 
     /// The browser is back online: pauses without a server-set floor end now.
     pub(super) fn online(&mut self) {
         while let Some(i) = self.find(|s| matches!(s, Step::Pause { early: true, .. })) {
-            let job = self.jobs.remove(i);
+            let Some(job) = self.take_job(i) else {
+                return;
+            };
             if let Step::Pause { timer, .. } = job.step {
                 self.push(Output::ClearTimer { id: timer });
             }
@@ -384,7 +400,9 @@ impl Machine {
         let Some(i) = self.find(|s| *s == Step::Wire(id)) else {
             return;
         };
-        let mut job = self.jobs.remove(i);
+        let Some(mut job) = self.take_job(i) else {
+            return;
+        };
         let call = if job.start_page {
             Call::Engagement
         } else {

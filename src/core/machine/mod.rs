@@ -232,7 +232,8 @@ pub struct Machine {
     csds: Option<String>,
     warned_corrupt: bool,
     tab: String,
-    jobs: Vec<exchange::Job>,
+    /// The calls under way, in call order (a slot is empty while its job is being moved).
+    jobs: Vec<Option<exchange::Job>>,
     /// The job that opens a session right now (one at a time in the page).
     gate: Option<u32>,
     origin: Origin,
@@ -335,6 +336,7 @@ impl Machine {
         }
         self.pump();
         self.settled_origin();
+        self.jobs.retain(Option::is_some);
     }
 
     /// The next thing to do, if any.
