@@ -17,13 +17,83 @@ use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Reflect, JSON};
 use lpmon::core::json::Json;
-use lpmon::core::ports::{Clock, HttpRequest, Locks, Method, NetError, Store, Transport};
-use lpmon::platform::{reset_storage, Web};
+use lpmon::core::ports::{HttpAnswer, HttpRequest, Method, NetError};
+use lpmon::platform::{js, reset_storage, storage, transport};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+/// The driver's browser pieces behind one handle, as the old platform object offered them:
+/// storage with its fallback events, fetch through the `http` primitive, Web Locks, timers.
+#[derive(Clone)]
+struct Web {
+    memory_only: bool,
+    on_event: Option<JsValue>,
+}
+
+/// Holds a Web Lock until dropped.
+struct Guard(JsValue);
+impl Drop for Guard {
+    fn drop(&mut self) {
+        js::call(&self.0);
+    }
+}
+
+async fn settled(p: js::Promise) -> JsValue {
+    let p: js_sys::Promise = p.unchecked_into();
+    JsFuture::from(p).await.unwrap_or(JsValue::UNDEFINED)
+}
+
+impl Web {
+    fn new(memory_only: bool, on_event: Option<JsValue>) -> Web {
+        Web { memory_only, on_event }
+    }
+    fn report(&self) -> impl Fn(&str) + '_ {
+        // As the driver reports a fallback: through the page's event delivery.
+        move |reason: &str| {
+            let data = ["{\"reason\":", &JSON::stringify(&reason.into()).unwrap().as_string().unwrap(), "}"].concat();
+            lpmon::platform::events::emit(self.on_event.as_ref(), "STORAGE_FALLBACK", &data);
+        }
+    }
+    fn read(&self, key: &str) -> Option<String> {
+        storage::read(self.memory_only, key, &self.report())
+    }
+    fn write(&self, key: &str, value: &str) {
+        storage::write(self.memory_only, key, value, &self.report());
+    }
+    fn remove(&self, key: &str) {
+        storage::remove(self.memory_only, key, &self.report());
+    }
+    async fn send(&self, req: HttpRequest) -> Result<HttpAnswer, NetError> {
+        let p = js::http(&req.url, &transport::init(&req), transport::timeout(&req));
+        transport::answer(settled(p).await)
+    }
+    fn now_ms(&self) -> u64 {
+        js::now() as u64
+    }
+    async fn sleep(&self, ms: u32) {
+        settled(js::sleep(ms)).await;
+    }
+    async fn exclusive(&self, name: &str) -> (Guard, bool) {
+        let first = settled(js::lock(name, js::LOCK_IF_AVAILABLE)).await;
+        if first != JsValue::FALSE {
+            return (Guard(first), false);
+        }
+        (Guard(settled(js::lock(name, js::LOCK_WAIT)).await), true)
+    }
+    fn hold_for_page(&self, name: &str) {
+        let _ = js::lock(name, js::LOCK_FOREVER);
+    }
+    async fn held(&self) -> Option<Vec<String>> {
+        let locks = Reflect::get(&Reflect::get(&window(), &"navigator".into()).ok()?, &"locks".into()).ok()?;
+        let query: Function = Reflect::get(&locks, &"query".into()).ok()?.unchecked_into();
+        let snapshot = JsFuture::from(js_sys::Promise::from(query.call0(&locks).ok()?)).await.ok()?;
+        let held = Array::from(&Reflect::get(&snapshot, &"held".into()).ok()?);
+        Some(held.iter().filter_map(|h| Reflect::get(&h, &"name".into()).ok()?.as_string()).collect())
+    }
+}
 
 fn api() -> &'static str {
     match option_env!("LPMON_API") {
@@ -341,88 +411,6 @@ fn browser_facts_come_from_the_browser() {
     .unwrap();
     assert_eq!(facts.user_agent, ua);
     assert!(facts.time_zone.is_some_and(|tz| !tz.is_empty()));
-}
-
-/// Pending once, after waking its own task (a task woken while it runs is polled again).
-async fn yield_now() {
-    let mut yielded = false;
-    std::future::poll_fn(move |cx| {
-        if yielded {
-            return std::task::Poll::Ready(());
-        }
-        yielded = true;
-        cx.waker().wake_by_ref();
-        std::task::Poll::Pending
-    })
-    .await
-}
-
-#[wasm_bindgen_test]
-async fn spawned_tasks_run_in_turn_and_wake_on_signals() {
-    use lpmon::core::signal::Signal;
-    let log = Rc::new(RefCell::new(Vec::<String>::new()));
-    let signal = Rc::new(Signal::default());
-    for i in 0..3 {
-        let (l, s) = (log.clone(), signal.clone());
-        lpmon::platform::spawn(async move {
-            let since = s.epoch();
-            l.borrow_mut().push(format!("start {i}"));
-            yield_now().await;
-            l.borrow_mut().push(format!("yielded {i}"));
-            s.changed(since).await;
-            l.borrow_mut().push(format!("woken {i}"));
-        });
-    }
-    assert!(log.borrow().is_empty(), "a task first runs in a microtask");
-    let web = Web::new(true, None);
-    web.sleep(0).await;
-    assert_eq!(
-        *log.borrow(),
-        [
-            "start 0",
-            "start 1",
-            "start 2",
-            "yielded 0",
-            "yielded 1",
-            "yielded 2"
-        ]
-    );
-    signal.fire();
-    web.sleep(0).await;
-    assert_eq!(log.borrow()[6..], ["woken 0", "woken 1", "woken 2"]);
-    // Finished tasks free their slots for new ones.
-    let count = Rc::new(RefCell::new(0));
-    for _ in 0..5 {
-        let c = count.clone();
-        lpmon::platform::spawn(async move { *c.borrow_mut() += 1 });
-        web.sleep(0).await;
-    }
-    assert_eq!(*count.borrow(), 5);
-}
-
-/// What a promise of lpmon's executor settles with.
-async fn outcome(p: lpmon::platform::Promise) -> Result<JsValue, JsValue> {
-    let p: js_sys::Promise = p.unchecked_into();
-    JsFuture::from(p).await
-}
-
-#[wasm_bindgen_test]
-async fn promises_settle_with_the_future_result() {
-    let ok = outcome(lpmon::platform::promise(
-        async {
-            yield_now().await;
-            Ok(JsValue::from(7))
-        },
-        |r| r,
-    ))
-    .await;
-    assert_eq!(ok.unwrap().as_f64(), Some(7.0));
-    let err = outcome(lpmon::platform::promise(
-        async { Err(JsValue::from_str("refused")) },
-        |r| r,
-    ))
-    .await;
-    assert_eq!(err.unwrap_err().as_string().as_deref(), Some("refused"));
 }
 
 #[wasm_bindgen_test]

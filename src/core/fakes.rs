@@ -54,29 +54,8 @@ impl World {
         self.sent.borrow().iter().map(|r| r.url.clone()).collect()
     }
 
-    pub fn event_names(&self) -> Vec<String> {
-        self.events
-            .borrow()
-            .iter()
-            .map(|(n, _)| n.clone())
-            .collect()
-    }
 
-    /// Moves a frozen clock forward, ending the sleeps it passes.
-    pub fn advance(&self, ms: u64) {
-        self.now.set(self.now.get() + ms);
-        self.ticked.fire();
-    }
 
-    /// Storage keys of queued reports.
-    pub fn queued(&self) -> Vec<String> {
-        self.store
-            .borrow()
-            .keys()
-            .filter(|k| k.contains(":q:"))
-            .cloned()
-            .collect()
-    }
 
     /// Queues canned answers, used before the fake server's own logic.
     pub fn script(&self, answers: impl IntoIterator<Item = Result<HttpAnswer, NetError>>) {
@@ -294,11 +273,3 @@ pub fn query(url: &str, key: &str) -> Option<String> {
     })
 }
 
-/// How many SDEs a sent request carries (None when its body has no `engagementAttributes`).
-pub fn sde_count(req: &HttpRequest) -> Option<usize> {
-    Json::parse(req.body.as_deref()?)
-        .ok()?
-        .get("engagementAttributes")
-        .and_then(Json::as_arr)
-        .map(<[Json]>::len)
-}

@@ -21,7 +21,7 @@ pub mod shelf;
 pub mod signal;
 pub mod text;
 
-#[cfg(test)]
+#[cfg(all(test, feature = "agent"))]
 mod fakes;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod fuzz_tests;

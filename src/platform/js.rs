@@ -45,9 +45,12 @@ extern "C" {
     pub fn settle(p: &Promise, ok: bool, value: &JsValue);
 }
 
+/// Wait for the lock.
+pub const LOCK_WAIT: u32 = 0;
 /// Hold the lock for the page's life.
-#[cfg(not(feature = "agent"))]
 pub const LOCK_FOREVER: u32 = 1;
+/// Take the lock only if nobody holds it.
+pub const LOCK_IF_AVAILABLE: u32 = 2;
 
 #[wasm_bindgen]
 extern "C" {
@@ -56,17 +59,22 @@ extern "C" {
     #[derive(Clone)]
     pub type Promise;
 
+    /// `Date.now()`.
     #[wasm_bindgen(js_namespace = Date)]
     pub fn now() -> f64;
+    /// `Math.random()`.
     #[wasm_bindgen(js_namespace = Math)]
     pub fn random() -> f64;
 
     /// What `http` resolves to when an answer came.
     pub type Answer;
+    /// The HTTP status (0: no answer, 1: timed out).
     #[wasm_bindgen(method, getter)]
     pub fn status(this: &Answer) -> u16;
+    /// The body text.
     #[wasm_bindgen(method, getter)]
     pub fn body(this: &Answer) -> String;
+    /// The `Retry-After` header.
     #[wasm_bindgen(method, getter, js_name = retryAfter)]
     pub fn retry_after(this: &Answer) -> Option<String>;
 }

@@ -10,20 +10,21 @@ use crate::prelude::*;
 mod clock;
 #[cfg(not(feature = "agent"))]
 pub mod driver;
-#[cfg(not(feature = "agent"))]
-mod events;
+#[doc(hidden)]
+pub mod events;
 pub mod heap;
-pub(crate) mod js;
+#[doc(hidden)]
+pub mod js;
 #[cfg(not(feature = "agent"))]
 mod locks;
-#[cfg(not(feature = "agent"))]
-mod storage;
-pub(crate) mod transport;
+#[doc(hidden)]
+pub mod storage;
+#[doc(hidden)]
+pub mod transport;
 
 #[cfg(feature = "agent")]
 pub(crate) use clock::{now_ms, random};
 pub use js::Promise;
-#[cfg(not(feature = "agent"))]
 pub use storage::reset as reset_storage;
 
 use crate::core::client_props::BrowserFacts;

@@ -74,6 +74,7 @@ fn usable(memory_only: bool) -> bool {
     !memory_only && !BROKEN.0.get()
 }
 
+/// The value under `key` (from memory once localStorage failed).
 pub fn read(memory_only: bool, key: &str, report: &dyn Fn(&str)) -> Option<String> {
     if usable(memory_only) {
         match local(GET, key, "") {
@@ -84,6 +85,7 @@ pub fn read(memory_only: bool, key: &str, report: &dyn Fn(&str)) -> Option<Strin
     memory_get(key)
 }
 
+/// Stores `value` under `key` (always in memory too).
 pub fn write(memory_only: bool, key: &str, value: &str, report: &dyn Fn(&str)) {
     memory_set(key, Some(value));
     if usable(memory_only) {
@@ -93,6 +95,7 @@ pub fn write(memory_only: bool, key: &str, value: &str, report: &dyn Fn(&str)) {
     }
 }
 
+/// Forgets `key`.
 pub fn remove(memory_only: bool, key: &str, report: &dyn Fn(&str)) {
     memory_set(key, None);
     if usable(memory_only) {
@@ -102,6 +105,7 @@ pub fn remove(memory_only: bool, key: &str, report: &dyn Fn(&str)) {
     }
 }
 
+/// Every key that starts with `prefix`, sorted.
 pub fn keys(memory_only: bool, prefix: &str, report: &dyn Fn(&str)) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     if usable(memory_only) {

@@ -78,8 +78,7 @@ fn a_report_is_given_up_after_its_cycles() {
     s.take();
     s.no_answer(3);
     s.take();
-    let mut next = 4;
-    for cycle in 2..=MAX_CYCLES {
+    for (next, cycle) in (4..).zip(2..=MAX_CYCLES) {
         s.input(Input::Online);
         s.take();
         s.input(Input::Listed { entries: vec![] });
@@ -92,7 +91,6 @@ fn a_report_is_given_up_after_its_cycles() {
         } else {
             assert_eq!(out[1..], [format!("remove {key}"), r#"emit QUEUE_GAVE_UP {"kind":"network"}"#.into(), r#"emit QUEUE_FAILED {"kind":"network"}"#.into()]);
         }
-        next += 1;
     }
 }
 
