@@ -25,7 +25,7 @@ const ROUNDS: u8 = 4;
 const TOUCH_MS: u64 = 10_000;
 
 /// Where a job stands.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Step {
     /// A report waiting for the reports queued before it.
     Turn,
@@ -44,11 +44,7 @@ pub(super) enum Step {
     /// The request is on the wire.
     Wire(u32),
     /// Pausing before a retry; `early` when coming back online ends the pause.
-    Pause {
-        timer: u32,
-        early: bool,
-        vid: Option<String>,
-    },
+    Pause { timer: u32, early: bool },
 }
 
 /// One call (or one report a drain delivers).
@@ -63,6 +59,8 @@ pub(super) struct Job {
     pub origin: String,
     pub step: Step,
     ids: Ids,
+    /// "Loading account": the vid the next attempt carries.
+    vid: Option<String>,
     attempt: usize,
     rounds: u8,
     recovered: bool,
@@ -90,6 +88,7 @@ enum Failure {
 }
 
 impl Job {
+    #[inline(never)]
     pub(super) fn new(call: Option<u32>, monitor: usize, report: Option<String>, body: Json) -> Job {
         Job {
             call,
@@ -108,6 +107,7 @@ impl Job {
             body,
             origin: String::new(),
             ids: Ids::default(),
+            vid: None,
             attempt: 0,
             rounds: 0,
             recovered: false,
@@ -280,7 +280,9 @@ impl Machine {
             if !behind || s.state != State::Waiting {
                 continue;
             }
-            let same = SHAPE.iter().all(|k| s.entry.body.get(k) == job.body.get(k));
+            // Compared as text: no structural equality of JSON values in the wasm.
+            let text = |b: &Json, k: &str| b.get(k).map(Json::to_text);
+            let same = SHAPE.iter().all(|k| text(&s.entry.body, k) == text(&job.body, k));
             let free = self.jobs.iter().flatten().any(|j| {
                 j.step == Step::Turn && !j.alone && j.report.as_deref() == Some(s.key.as_str())
             });
@@ -312,26 +314,6 @@ impl Machine {
         job.own = Some(job.body.clone());
         job.body.set("engagementAttributes", Json::Arr(all));
         job.riders = riders;
-    }
-
-    /// A combined request was refused as a whole: each of its reports goes again, alone, so
-    /// that one bad report cannot take the others down.
-    fn split(&mut self, mut job: Job) {
-        for k in ::core::mem::take(&mut job.riders) {
-            self.queue.set(&k, State::Waiting);
-            for j in self.jobs.iter_mut().flatten() {
-                if j.report.as_deref() == Some(k.as_str()) {
-                    j.step = Step::Turn;
-                    j.alone = true;
-                }
-            }
-        }
-        if let Some(key) = &job.report {
-            self.queue.set(key, State::Waiting);
-        }
-        let mut again = Job::new(job.call, job.monitor, job.report, job.own.unwrap_or(job.body));
-        again.alone = true;
-        self.jobs.push(Some(again));
     }
 
     /// The top of an exchange round.
@@ -474,11 +456,11 @@ impl Machine {
     /// The pause before a retry is over.
     fn resume(&mut self, mut job: Job, at: usize) {
         job.attempt += 1;
-        if let Step::Pause { vid: Some(vid), .. } = &job.step {
+        if let Some(vid) = job.vid.take() {
             // Keep the sid only when the server named the visitor we already had.
-            let sid = self.session().filter(|s| s.vid == *vid).map(|s| s.sid);
+            let sid = self.session().filter(|s| s.vid == vid).map(|s| s.sid);
             job.ids = Ids {
-                vid: Some(vid.clone()),
+                vid: Some(vid),
                 sid,
             };
         }
@@ -542,8 +524,8 @@ impl Machine {
                         job.step = Step::Pause {
                             timer,
                             early: min_delay_ms == 0,
-                            vid,
                         };
+                        job.vid = vid;
                         return self.keep(job, i);
                     }
                 }
@@ -563,6 +545,16 @@ impl Machine {
                 self.write(key.clone(), text);
             }
         }
+    }
+
+    /// A report of a refused combined request, back in line to go alone.
+    fn again(&mut self, job: Job) {
+        if let Some(key) = &job.report {
+            self.queue.set(key, State::Waiting);
+        }
+        let mut again = Job::new(job.call, job.monitor, job.report, job.own.unwrap_or(job.body));
+        again.alone = true;
+        self.jobs.push(Some(again));
     }
 
     fn find_report(&self, key: &str) -> Option<usize> {
@@ -612,16 +604,22 @@ impl Machine {
 
     /// The job is over: its caller hears the outcome.
     fn end(&mut self, mut job: Job, result: Result<(Json, bool), Error>) {
-        if !job.riders.is_empty() {
-            if matches!(&result, Err(Error::Http { status: 400..=499, .. })) {
-                return self.split(job);
-            }
-            for k in ::core::mem::take(&mut job.riders) {
-                let i = self.find_report(&k);
-                if let Some(rider) = i.and_then(|i| self.take_job(i)) {
+        // A combined request refused as a whole: each of its reports goes again, alone, so that
+        // one bad report cannot take the others down.
+        let split = !job.riders.is_empty()
+            && matches!(&result, Err(Error::Http { status: 400..=499, .. }));
+        for k in ::core::mem::take(&mut job.riders) {
+            let i = self.find_report(&k);
+            if let Some(rider) = i.and_then(|i| self.take_job(i)) {
+                if split {
+                    self.again(rider);
+                } else {
                     self.end(rider, result.clone());
                 }
             }
+        }
+        if split {
+            return self.again(job);
         }
         if job.report.is_some() {
             let result = result.map(|(answer, _)| ids_of(&answer));
