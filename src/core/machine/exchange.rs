@@ -29,8 +29,6 @@ const TOUCH_MS: u64 = 10_000;
 pub(super) enum Step {
     /// A report waiting for the reports queued before it.
     Turn,
-    /// A report that travels in the request of the report ahead of it.
-    Riding,
     /// Waiting for the Monitoring API origin.
     Origin,
     /// The top of an exchange round: send with the session, or open one.
@@ -71,12 +69,6 @@ pub(super) struct Job {
     start_page: bool,
     /// The request on the wire opens a session: its failures are final.
     creating: bool,
-    /// The queue keys of the reports travelling with this one.
-    riders: Vec<String>,
-    /// This report's own body while it carries others.
-    own: Option<Json>,
-    /// A combined request was refused: this report goes alone.
-    alone: bool,
 }
 
 /// How an exchange ended, when it did not succeed.
@@ -88,7 +80,6 @@ enum Failure {
 }
 
 impl Job {
-    #[inline(never)]
     pub(super) fn new(call: Option<u32>, monitor: usize, report: Option<String>, body: Json) -> Job {
         Job {
             call,
@@ -115,9 +106,6 @@ impl Job {
             polls: 0,
             start_page: false,
             creating: false,
-            riders: Vec::new(),
-            own: None,
-            alone: false,
         }
     }
 }
@@ -249,71 +237,10 @@ impl Machine {
                         }
                     }
                 }
-                if !job.alone {
-                    self.gather(&key, &mut job);
-                }
                 job.step = Step::Origin;
                 self.keep(job, at);
             }
         }
-    }
-
-    /// Takes the reports waiting right behind `key` into its request when they can share it:
-    /// same page, identities, consumer and entry points, no impressions, never failed, and
-    /// within the keepalive budget together. Their attributes follow in call order.
-    fn gather(&mut self, key: &str, job: &mut Job) {
-        const SHAPE: [&str; 4] = ["pageId", "identities", "consumerId", "entryPoints"];
-        let fits = |s: &queue::Slot| s.failures == 0 && s.entry.sid.is_none();
-        let mut riders = Vec::new();
-        let mut attrs = Vec::new();
-        let mut budget = 0;
-        let mut behind = false;
-        for s in self.queue.slots() {
-            if s.key == key {
-                if !fits(s) {
-                    return;
-                }
-                budget = s.bytes;
-                behind = true;
-                continue;
-            }
-            if !behind || s.state != State::Waiting {
-                continue;
-            }
-            // Compared as text: no structural equality of JSON values in the wasm.
-            let text = |b: &Json, k: &str| b.get(k).map(Json::to_text);
-            let same = SHAPE.iter().all(|k| text(&s.entry.body, k) == text(&job.body, k));
-            let free = self.jobs.iter().flatten().any(|j| {
-                j.step == Step::Turn && !j.alone && j.report.as_deref() == Some(s.key.as_str())
-            });
-            budget += s.bytes;
-            if !(fits(s) && same && free) || budget > queue::KEEPALIVE_BUDGET {
-                break;
-            }
-            riders.push(s.key.clone());
-            if let Some(Json::Arr(list)) = s.entry.body.get("engagementAttributes") {
-                attrs.extend(list.iter().cloned());
-            }
-        }
-        if riders.is_empty() {
-            return;
-        }
-        for k in &riders {
-            self.queue.set(k, State::Sending);
-            for j in self.jobs.iter_mut().flatten() {
-                if j.report.as_deref() == Some(k.as_str()) {
-                    j.step = Step::Riding;
-                }
-            }
-        }
-        let mut all = match job.body.get("engagementAttributes") {
-            Some(Json::Arr(list)) => list.clone(),
-            _ => Vec::new(),
-        };
-        all.extend(attrs);
-        job.own = Some(job.body.clone());
-        job.body.set("engagementAttributes", Json::Arr(all));
-        job.riders = riders;
     }
 
     /// The top of an exchange round.
@@ -537,31 +464,13 @@ impl Machine {
         }
     }
 
-    /// A failed attempt of a queued report (and those riding with it): they must survive the
-    /// page from now on.
+    /// A failed attempt of a queued report: it must survive the page from now on.
     fn note_failure(&mut self, job: &Job) {
-        for key in job.report.iter().chain(job.riders.iter()) {
+        for key in job.report.iter() {
             if let Some(text) = self.queue.failed(key) {
                 self.write(key.clone(), text);
             }
         }
-    }
-
-    /// A report of a refused combined request, back in line to go alone.
-    fn again(&mut self, job: Job) {
-        if let Some(key) = &job.report {
-            self.queue.set(key, State::Waiting);
-        }
-        let mut again = Job::new(job.call, job.monitor, job.report, job.own.unwrap_or(job.body));
-        again.alone = true;
-        self.jobs.push(Some(again));
-    }
-
-    fn find_report(&self, key: &str) -> Option<usize> {
-        self.jobs.iter().position(|j| {
-            j.as_ref()
-                .is_some_and(|j| j.step == Step::Riding && j.report.as_deref() == Some(key))
-        })
     }
 
     /// A 2xx with the pair.
@@ -603,24 +512,7 @@ impl Machine {
     }
 
     /// The job is over: its caller hears the outcome.
-    fn end(&mut self, mut job: Job, result: Result<(Json, bool), Error>) {
-        // A combined request refused as a whole: each of its reports goes again, alone, so that
-        // one bad report cannot take the others down.
-        let split = !job.riders.is_empty()
-            && matches!(&result, Err(Error::Http { status: 400..=499, .. }));
-        for k in ::core::mem::take(&mut job.riders) {
-            let i = self.find_report(&k);
-            if let Some(rider) = i.and_then(|i| self.take_job(i)) {
-                if split {
-                    self.again(rider);
-                } else {
-                    self.end(rider, result.clone());
-                }
-            }
-        }
-        if split {
-            return self.again(job);
-        }
+    fn end(&mut self, job: Job, result: Result<(Json, bool), Error>) {
         if job.report.is_some() {
             let result = result.map(|(answer, _)| ids_of(&answer));
             let result = self.report_done(&job, result);

@@ -198,75 +198,18 @@ fn reports_of_a_live_page_are_left_alone_and_looked_at_again_later() {
 }
 
 #[test]
-fn reports_waiting_behind_another_go_together_in_call_order() {
-    let mut s = Script::with_session(CONFIG);
-    let tab = s.m.tab().to_string();
-    for w in ["a", "b", "c", "d"] {
-        s.call(Op::Report, &search(w));
-    }
-    // A different page: it cannot share their request.
-    s.call(Op::Report, r#"{"engagementAttributes":[{"type":"searchInfo","keywords":["e"]}],"pageId":"other"}"#);
-    assert_eq!(s.take()[0], "send 3 report?v=1.0&vid=V1&sid=S1 keepalive");
-    s.answer(3, 200, &session("V1", "S1"));
-    let out = s.take();
-    assert_eq!(out[2], "send 4 report?v=1.0&vid=V1&sid=S1 keepalive");
-    let words: Vec<String> = s.body(4).get("engagementAttributes").unwrap().as_arr().unwrap().iter()
-        .map(|a| a.get("keywords").unwrap().to_text()).collect();
-    assert_eq!(words, [r#"["b"]"#, r#"["c"]"#, r#"["d"]"#]);
-    s.answer(4, 200, &session("V1", "S1"));
-    s.expect(&[
-        r#"emit REQUEST_COMPLETE {"method":"report","status":200,"created":false}"#,
-        &format!("remove {}", entry_key(&tab, 3)),
-        r#"resolve 4 {"visitorId":"V1","sessionId":"S1","pageId":"77"}"#,
-        &format!("remove {}", entry_key(&tab, 4)),
-        r#"resolve 5 {"visitorId":"V1","sessionId":"S1","pageId":"77"}"#,
-        &format!("remove {}", entry_key(&tab, 2)),
-        r#"resolve 3 {"visitorId":"V1","sessionId":"S1","pageId":"77"}"#,
-        "send 5 report?v=1.0&vid=V1&sid=S1 keepalive",
-    ]);
-    assert!(s.body(5).to_text().contains(r#""pageId":"other""#));
-}
-
-#[test]
-fn a_combined_request_refused_with_400_is_retried_report_by_report() {
-    let mut s = Script::with_session(CONFIG);
-    let tab = s.m.tab().to_string();
-    for w in ["a", "b", "c"] {
-        s.call(Op::Report, &search(w));
-    }
-    s.take();
-    s.answer(3, 200, &session("V1", "S1"));
-    s.take();
-    assert_eq!(s.body(4).get("engagementAttributes").unwrap().as_arr().unwrap().len(), 2);
-    s.answer(4, 400, r#"{"internalCode":5,"message":"bad data"}"#);
-    s.expect(&[
-        r#"emit REQUEST_COMPLETE {"method":"report","status":400}"#,
-        "send 5 report?v=1.0&vid=V1&sid=S1 keepalive",
-    ]);
-    assert!(s.body(5).to_text().contains(r#"["b"]"#) && !s.body(5).to_text().contains(r#"["c"]"#));
-    s.answer(5, 400, r#"{"internalCode":5,"message":"bad data"}"#);
-    s.expect(&[
-        r#"emit REQUEST_COMPLETE {"method":"report","status":400}"#,
-        &format!("remove {}", entry_key(&tab, 2)),
-        "reject 3 http 400/5",
-        "send 6 report?v=1.0&vid=V1&sid=S1 keepalive",
-    ]);
-    s.answer(6, 200, &session("V1", "S1"));
-    assert_eq!(s.take()[2], r#"resolve 4 {"visitorId":"V1","sessionId":"S1","pageId":"77"}"#);
-}
-
-#[test]
-fn a_hundred_reports_made_at_once_take_two_requests() {
+fn a_hundred_reports_made_at_once_go_one_after_another_in_call_order() {
     let mut s = Script::with_session(CONFIG);
     for i in 0..100 {
         s.call(Op::Report, &search(&format!("w{i}")));
     }
     s.take();
-    s.answer(3, 200, &session("V1", "S1"));
-    s.take();
-    s.answer(4, 200, &session("V1", "S1"));
-    let out = s.take();
-    assert_eq!(out.iter().filter(|l| l.starts_with("resolve")).count(), 99);
-    assert!(!out.iter().any(|l| l.starts_with("send")));
-    assert_eq!(s.sent.len(), 3, "the engage, the first report, the other 99 together");
+    for id in 3..103 {
+        s.answer(id, 200, &session("V1", "S1"));
+        let out = s.take();
+        let word = s.body(id).to_text();
+        assert!(word.contains(&format!(r#"["w{}"]"#, id - 3)), "{word}");
+        assert_eq!(out.iter().filter(|l| l.starts_with("send")).count(), usize::from(id < 102));
+    }
+    assert_eq!(s.sent.len(), 101);
 }
