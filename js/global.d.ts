@@ -2,7 +2,7 @@
 // `window.lpmonConfig`. Types only: `/// <reference types="lpmon/global" />` or
 // `import type {} from 'lpmon/global'` in page code written in TypeScript.
 import type {
-  EngageRequest, EngageResult, EngagementDetail, Identity, ImpressionSde, LpmonEvent, MonitorConfig,
+  ConversationStart, EngageRequest, EngageResult, EngagementDetail, Identity, ImpressionSde, LpmonEvent, MonitorConfig,
   ReportRequest, ReportResult, Sde,
 } from '../pkg/lpmon.js';
 
@@ -22,6 +22,11 @@ export interface LpmonGlobal {
   push(entry: LpmonReportEntry): void;
   /** true once lpmon is ready; false when it cannot run here (see the LOAD_FAILED event). */
   ready: Promise<boolean>;
+  /** Impressions that count themselves: see `TrackingMonitor.track` in the ESM types. */
+  track(element: Element, detail: EngagementDetail, options?: { onAccept?: (start: ConversationStart | undefined) => void }): { close(): void };
+  /** Debug mode (audit and panel) on or off; with no argument, whether it is on. */
+  debug(): boolean;
+  debug(on: boolean): void;
 }
 
 /** What `window.lpmonConfig` may set; the script tag's data attributes win over it. */
@@ -129,7 +134,7 @@ export interface LpTag {
   events: LpTagEvents;
   /** A new page of a single-page app: a new page id and the start-page call. */
   newPage(url?: string, options?: LpTagNewPageOptions): void;
-  taglets: { lp_monitoringSDK: { getVid(): string | undefined; getSid(): string | undefined } };
+  taglets: { lp_monitoringSDK: { getVid(): string | undefined; getSid(): string | undefined; track: LpmonGlobal['track'] } };
   [key: string]: unknown;
 }
 

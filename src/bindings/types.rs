@@ -38,6 +38,8 @@ export type LpmonEvent =
   | { app: 'lp_monitoringSDK'; name: 'REQUEST_COMPLETE'; data: { method: CallName; status: number; created?: boolean } }
   /** A call is retried after `pauseMs`. */
   | { app: 'lp_monitoringSDK'; name: 'RETRY'; data: { method: CallName; status: number; attempt: number; pauseMs: number } }
+  /** Debug mode: an engagement offered with status 'expose' got no impDisplay within 10 s. */
+  | { app: 'lp_monitoringSDK'; name: 'IMPRESSION_MISSING'; data: { campaignId: number | string; engagementId: number | string; contextId: string | number } }
   /** Impression events dropped because their session was gone. */
   | { app: 'lp_monitoringSDK'; name: 'IMPRESSIONS_DROPPED'; data: { dropped: number } }
   /** localStorage failed (lpmon keeps the session in memory), or held a value lpmon ignored. */

@@ -21,8 +21,8 @@ before(() => {
 test('npm pack ships the ESM entry, its types, the wasm and the script-tag files, and nothing else', T, () => {
   const files = packed.files.map((f) => f.path).sort();
   assert.deepEqual(files, [
-    'README.md', 'dist/lpmon.js', 'dist/lpmon_bg.wasm', 'dist/lpmon_glue.js', 'dist/snippet.min.js',
-    'js/global.d.ts', 'js/index.d.ts', 'js/index.js', 'package.json',
+    'README.md', 'dist/lpmon-debug.js', 'dist/lpmon.js', 'dist/lpmon_bg.wasm', 'dist/lpmon_glue.js', 'dist/snippet.min.js',
+    'js/audit.js', 'js/global.d.ts', 'js/index.d.ts', 'js/index.js', 'js/track.js', 'package.json',
     'pkg/agent/lpmon_agent.d.ts', 'pkg/agent/lpmon_agent.js', 'pkg/agent/lpmon_agent_bg.wasm',
     'pkg/lpmon.d.ts', 'pkg/lpmon.js', 'pkg/lpmon_bg.wasm',
   ]);
@@ -33,7 +33,7 @@ test('npm pack ships the ESM entry, its types, the wasm and the script-tag files
   assert.deepEqual(meta.exports['.'], { types: './js/index.d.ts', default: './js/index.js' });
   assert.deepEqual(meta.exports['./global'], { types: './js/global.d.ts' });
   // Every file the exports and the entry's imports name is in the package.
-  for (const target of ['js/index.js', 'js/index.d.ts', 'js/global.d.ts', 'pkg/lpmon.js', 'pkg/lpmon.d.ts', 'pkg/lpmon_bg.wasm', 'pkg/agent/lpmon_agent.js']) {
+  for (const target of ['js/index.js', 'js/track.js', 'js/audit.js', 'js/index.d.ts', 'js/global.d.ts', 'pkg/lpmon.js', 'pkg/lpmon.d.ts', 'pkg/lpmon_bg.wasm', 'pkg/agent/lpmon_agent.js']) {
     assert.ok(files.includes(target), target);
   }
   // Most of it is the agent wasm, which only agent tools ever fetch.
@@ -64,7 +64,7 @@ const USE_LPMON = `
 
 test('importing the installed package in Node touches no browser global; its functions fail with a config error', T, () => {
   const out = inNode(spa, `const lpmon = await import('lpmon');${USE_LPMON}`);
-  assert.deepEqual(out.exports, ['clientPropertiesHeader', 'conversationContext', 'createAgentClient', 'createMonitor', 'default']);
+  assert.deepEqual(out.exports, ['clientPropertiesHeader', 'conversationContext', 'createAgentClient', 'createMonitor', 'debug', 'default']);
   for (const call of [out.create, out.init, out.agent, out.helper]) {
     assert.equal(call.name, 'LpmonError');
     assert.equal(call.kind, 'config');
