@@ -98,12 +98,15 @@ export function installLpTag(w, tag, api) {
     (e) => { batch.callbacks.forEach((cb) => guard(cb, e)); throw e; });
 
   // lpTag.identities: functions that each call back with {iss, acr, sub}; one that does not
-  // answer within 2 s is left out.
+  // answer within 2 s is left out (the lpTag event IDENTITY_TIMEOUT says how many: debug panel).
+  const late = {};
   const identities = () => Promise.all(list(tag.identities).filter((f) => typeof f === 'function').map((f) =>
     new Promise((resolve) => {
-      setTimeout(resolve, 2000);
+      setTimeout(() => resolve(late), 2000);
       try { f(resolve); } catch (e) { resolve(); rethrow(e); }
     }))).then((answers) => {
+    const count = answers.filter((a) => a === late).length;
+    if (count) trigger('lp_monitoringSDK', 'IDENTITY_TIMEOUT', { count });
     const ids = [];
     for (const a of answers) for (const id of list(a)) if (isObj(id) && id.sub) ids.push(id);
     return ids.length ? ids : undefined;
