@@ -21,7 +21,7 @@ button{font:inherit;color:#1a1a80;background:#eef;border:1px solid #1a1a80;borde
 summary{font-weight:600;cursor:pointer;padding:4px 0}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px;margin:4px 0}
 dt{color:#444}dd{margin:0;word-break:break-all}
-pre{white-space:pre-wrap;word-break:break-all;background:#f4f4f4;color:#111;margin:2px 0 6px;padding:4px 6px;max-height:200px;overflow:auto;font:12px/1.35 ui-monospace,monospace}
+pre{white-space:pre-wrap;word-break:break-all;background:#f4f4f4;color:#111;margin:2px 0 6px;padding:4px 6px;max-height:140px;overflow:auto;font:12px/1.35 ui-monospace,monospace}
 ol{margin:2px 0;padding-left:20px}li{margin:1px 0}
 .granted,.chosen{color:#064}.pending{color:#850}.denied,.refused{color:#a00}
 .muted{color:#555}

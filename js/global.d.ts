@@ -23,7 +23,7 @@ export interface LpmonGlobal {
   /** true once lpmon is ready; false when it cannot run here (see the LOAD_FAILED event). */
   ready: Promise<boolean>;
   /** Impressions that count themselves: see `TrackingMonitor.track` in the ESM types. */
-  track(element: Element, detail: EngagementDetail, options?: { onAccept?: (start: ConversationStart | undefined) => void }): { close(): void };
+  track(element: Element, detail: EngagementDetail, options?: { onAccept?: (start: ConversationStart | undefined, sent: Promise<unknown>) => void; onDisplay?: () => void }): { close(): void };
   /** Debug mode (audit and panel) on or off; with no argument, whether it is on. */
   debug(): boolean;
   debug(on: boolean): void;

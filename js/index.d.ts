@@ -10,9 +10,11 @@ export default function init(
 
 /** Options of `track`. */
 export interface TrackOptions {
-  /** Called once, on the first activation (click, or Enter/Space on a button or link), after the
-   * impAccept report; `conversationContext` of that engagement (undefined without a session). */
-  onAccept?: (start: ConversationStart | undefined) => void;
+  /** Called once, on the first activation (click, or Enter/Space on a button or link), right
+   * after the impAccept report is made: `start` is the `conversationContext` of that engagement
+   * (undefined without a session); `sent` settles (never rejects) once that report was delivered
+   * or given up, for a page that asks the server again only after it. */
+  onAccept?: (start: ConversationStart | undefined, sent: Promise<unknown>) => void;
   /** Called once, when this element counts as displayed (1 s in view, or activated); impDisplay
    * went then, or earlier for another element of the same engagement context. */
   onDisplay?: () => void;

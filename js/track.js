@@ -27,7 +27,7 @@ export function withTrack(m, conv, onEvent) {
       if (type !== 'impClose') e.eContext = [{ type: 'engagementContext', id: c }];
       // The impression belongs to the session that offered the engagement.
       if (m.getSid() !== a.sessionId) emit(onEvent, 'IMPRESSIONS_DROPPED', { dropped: 1 });
-      else m.report({ engagementAttributes: [e] }).catch(() => {});
+      else return m.report({ engagementAttributes: [e] }).catch(() => {});
     };
     const display = () => { send('impDisplay'); if (!seen++ && o.onDisplay) o.onDisplay(); };
     // Viewable: at least half of it in the viewport, the page visible, for one second.
@@ -47,10 +47,10 @@ export function withTrack(m, conv, onEvent) {
       if (sent['impAccept' + c]) return;
       // An element activated was seen, even if not yet for a whole second.
       display();
-      send('impAccept');
+      const delivered = Promise.resolve(send('impAccept'));
       let ctx;
       try { ctx = conv({ visitorId: a.visitorId, sessionId: a.sessionId, engagementDetails: [d] }); } catch (_) { /* no session */ }
-      if (o.onAccept) o.onAccept(ctx);
+      if (o.onAccept) o.onAccept(ctx, delivered);
     };
     function stop() {
       clearTimeout(timer);

@@ -1,5 +1,6 @@
 // The demo brand page's own code: what a brand writes around lpmon. It engages on load, shows
-// "Message us" only for an engagement with status "expose", and reports the impressions. The
+// "Message us" only for an engagement with status "expose", and lets lpmon.track() report the
+// impressions (displayed once it was in view for a second, accepted on click). The
 // "try the targeting rules" buttons report SDEs or change the page's section, then engage again.
 // The panel also asks the emulator's trace (a control endpoint, not part of the LivePerson API)
 // which rule matched. Everything from the server goes into the page as text, never as HTML.
@@ -7,7 +8,8 @@
   var $ = function (id) { return document.getElementById(id); };
   var button = $('message-us');
   var api = document.querySelector('script[data-domain]').getAttribute('data-domain');
-  var shown = null;
+  var tracked = null;
+  var displayed = Promise.resolve();
   var sections = [];
 
   function refresh(status) {
@@ -22,13 +24,6 @@
     var list = $('answers');
     list.insertBefore(li, list.firstChild);
     while (list.children.length > 8) list.removeChild(list.lastChild);
-  }
-
-  function impression(type, e) {
-    return {
-      type: type, campaign: e.campaignId, engId: e.engagementId, revision: e.engagementRevision,
-      eContext: [{ type: 'engagementContext', id: e.contextId }]
-    };
   }
 
   function failed(what) {
@@ -81,18 +76,36 @@
       $('conversation').hidden = !talk;
       $('end-conversation').hidden = !talk;
       if (talk) $('conversation').textContent = 'You have an open conversation (' + talk.conversationId + ').';
-      shown = offer || null;
+      // The offer on the button changes: the one before is closed (impClose if it was displayed
+      // and not accepted), the new one tracked.
+      if (tracked) tracked.close();
+      tracked = null;
+      displayed = Promise.resolve();
       button.hidden = !offer;
       button.textContent = '💬 Message us';
-      if (offer) button.setAttribute('data-engagement-id', String(offer.engagementId));
-      else button.removeAttribute('data-engagement-id');
-      var explained = explain(answer);
-      if (!offer) return explained;
-      return lpmon.report({ engagementAttributes: [impression('impDisplay', offer)] }).then(function (r) {
-        log('report impDisplay', r);
-        return explained;
-      });
+      if (offer) {
+        button.setAttribute('data-engagement-id', String(offer.engagementId));
+        displayed = new Promise(function (resolve) {
+          tracked = lpmon.track(button, offer, { onAccept: accepted, onDisplay: function () { log('impDisplay', offer.engagementId); resolve(); } });
+        });
+      } else button.removeAttribute('data-engagement-id');
+      return explain(answer);
     }, failed('engage'));
+  }
+
+  // lpmon reported impAccept; `start` is what a messaging client needs to open the conversation.
+  function accepted(start, sent) {
+    log('impAccept', start);
+    button.textContent = '💬 Connecting you to an agent…';
+    refresh('accepted');
+    // If accepting opened a conversation, the next answer (once the accept arrived) says so.
+    sent.then(engage);
+  }
+
+  // Before a step changes what is offered, the offer on screen gets its second in view to count
+  // as displayed (the funnel then shows every step), but no more than 1.5 s.
+  function seen() {
+    return Promise.race([displayed, new Promise(function (resolve) { setTimeout(resolve, 1500); })]);
   }
 
   // Runs one targeting step (report something, or change the page), then engages again.
@@ -100,7 +113,7 @@
     control.addEventListener('click', function () {
       var all = document.querySelectorAll('.try button');
       Array.prototype.forEach.call(all, function (b) { b.disabled = true; });
-      Promise.resolve().then(action).then(engage, failed(control.id)).then(function () {
+      seen().then(action).then(engage, failed(control.id)).then(function () {
         Array.prototype.forEach.call(all, function (b) { b.disabled = false; });
         document.body.setAttribute('data-steps', String(Number(document.body.getAttribute('data-steps') || 0) + 1));
       });
@@ -132,18 +145,6 @@
       method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ vid: lpmon.getVid() })
     }).then(engage, failed('end conversation'));
-  });
-
-  button.addEventListener('click', function () {
-    if (!shown) return;
-    var accepted = shown;
-    lpmon.report({ engagementAttributes: [impression('impAccept', accepted)] }).then(function (r) {
-      log('report impAccept', r);
-      button.textContent = '💬 Connecting you to an agent…';
-      refresh('accepted');
-      // If accepting opened a conversation, the next answer says so.
-      return engage();
-    }, failed('report impAccept'));
   });
 
   // The loader may not have run yet (async): wait for its `ready` promise.

@@ -49,8 +49,8 @@ test('the panel shows what the journal saw, is driven with the keyboard and move
   // A step of the demo: a cart report, then a new engage (D · Checkout help).
   await page.click('#add-to-cart');
   await page.waitForSelector('body[data-steps="1"]', { timeout: 10000 });
-  // The second offer counts as displayed after its second in view.
-  await eventually(async () => (await calls(ctl, 'report')).length === 3, 5000, 'impDisplay, cart, impDisplay');
+  // The demo closes the first offer (impClose) and tracks the second, displayed after a second.
+  await eventually(async () => (await calls(ctl, 'report')).length === 4, 5000, 'impDisplay, cart, impClose, impDisplay');
   const before = await page.evaluate(() => [document.documentElement.scrollHeight, JSON.stringify(document.getElementById('message-us').getBoundingClientRect())]);
 
   // Keyboard: Alt+Shift+D opens it with the focus on Close.
@@ -64,7 +64,7 @@ test('the panel shows what the journal saw, is driven with the keyboard and move
   assert.equal(Number(await field('requests')), sent.length, 'same request count');
   const reported = sent.filter((r) => r.path.endsWith('/report')).flatMap((r) => r.body.engagementAttributes);
   assert.deepEqual(JSON.parse(await field('reported')), reported, 'same SDEs');
-  assert.deepEqual(reported.map((s) => s.type), ['impDisplay', 'cart', 'impDisplay']);
+  assert.deepEqual(reported.map((s) => s.type), ['impDisplay', 'cart', 'impClose', 'impDisplay']);
   const lastEngage = sent.filter((r) => r.path.endsWith('/engagement')).at(-1);
   assert.deepEqual(JSON.parse(await field('entry-points')), lastEngage.body.entryPoints);
   assert.deepEqual(JSON.parse(await field('engage-sdes')), lastEngage.body.engagementAttributes || []);
