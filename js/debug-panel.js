@@ -13,7 +13,7 @@ const CSS = `
 *{box-sizing:border-box}
 .toggle,.box{position:fixed;right:12px;bottom:12px;z-index:2147483647;font:13px/1.4 system-ui,sans-serif;color:#111;background:#fff}
 .toggle{border:2px solid #1a1a80;border-radius:6px;padding:6px 10px;cursor:pointer;font-weight:600;color:#1a1a80}
-.box{width:min(560px,calc(100vw - 24px));max-height:calc(100vh - 24px);overflow:auto;border:2px solid #1a1a80;border-radius:8px;box-shadow:0 4px 24px #0004;padding:10px 12px}
+.box{width:min(360px,calc(100vw - 24px));max-height:calc(100vh - 24px);overflow:auto;border:2px solid #1a1a80;border-radius:8px;box-shadow:0 4px 24px #0004;padding:10px 12px}
 h2{font-size:15px;margin:0 0 6px}
 .bar{display:flex;gap:8px;align-items:center;justify-content:space-between}
 button{font:inherit;color:#1a1a80;background:#eef;border:1px solid #1a1a80;border-radius:4px;padding:2px 8px;cursor:pointer}

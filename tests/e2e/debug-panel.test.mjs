@@ -80,6 +80,8 @@ test('the panel shows what the journal saw, is driven with the keyboard and move
   assert.equal(await field('host'), emu.api);
   assert.match(await field('queue'), /empty/);
   await page.screenshot({ path: join(output, 'debug-panel.png') });
+  await page.evaluate(() => document.getElementById('lpmon-debug').shadowRoot.querySelector('[data-section="rules"]').scrollIntoView());
+  await page.screenshot({ path: join(output, 'debug-panel-rules.png') });
 
   // No layout shift: the page under the overlay is where it was.
   const after = await page.evaluate(() => [document.documentElement.scrollHeight, JSON.stringify(document.getElementById('message-us').getBoundingClientRect())]);
