@@ -57,6 +57,7 @@ const visibility = (page, state) => page.evaluate((s) => {
 
 test('below the fold nothing is reported; in view for 1 s, one impDisplay with its eContext; out and back, still one', T, async () => {
   const { page, offer, answer, errors } = await open();
+  assert.equal(await page.evaluate(() => lpTag.taglets.lp_monitoringSDK.track === lpmon.track), true, 'also where lpTag page code looks');
   await sleep(2000);
   assert.equal(await count('impDisplay'), 0, 'below the fold: nothing');
 
@@ -248,4 +249,39 @@ test('debug mode: an untracked expose gives exactly one IMPRESSION_MISSING and o
   assert.deepEqual(consoles.get('plain'), [], 'lpmon logs nothing outside debug mode');
   assert.equal(await count('impDisplay'), 1, 'the tracked page displayed its engagement');
   for (const c of more) await c.close();
+});
+
+test('the npm entry: createMonitor(...).track, and debug(true) with the audit on onEvent', { timeout: 60000 }, async () => {
+  const page = await context.newPage();
+  await page.goto(emu.site + '/examples/esm.html?manual');
+  await page.waitForSelector('body[data-ready=yes]');
+  const offer = await page.evaluate(async () => {
+    const { lpmon, api, account, app } = window.lpmonTest;
+    window.heard = [];
+    window.m = lpmon.createMonitor({ accountId: account, appInstallationId: app, domain: api, onEvent: (e) => heard.push(e) });
+    lpmon.debug(true);
+    const a = await m.engage({ entryPoints: [location.href] });
+    return a.engagementDetails.find((d) => d.status === 'expose');
+  });
+  assert.equal(await page.evaluate(() => window.lpmonTest.lpmon.debug()), true);
+  // Left untracked for 10 s: the audit speaks through onEvent, once.
+  await sleep(11000);
+  const missing = await page.evaluate(() => heard.filter((e) => e.name === 'IMPRESSION_MISSING'));
+  assert.deepEqual(missing.map((e) => e.data), [{ campaignId: offer.campaignId, engagementId: offer.engagementId, contextId: offer.contextId }]);
+  // Then tracked on screen: displayed after a second, accepted on click.
+  await page.evaluate((o) => {
+    const b = document.createElement('button');
+    b.id = 'esm-offer';
+    b.textContent = 'Message us';
+    document.body.prepend(b);
+    window.accepted = [];
+    m.track(b, o, { onAccept: (start) => accepted.push(start) });
+  }, offer);
+  await eventually(async () => (await count('impDisplay')) === 1, 5000, 'impDisplay');
+  await page.click('#esm-offer');
+  await eventually(async () => (await count('impAccept')) === 1, 5000, 'impAccept');
+  const accepted = await page.evaluate(() => accepted);
+  assert.equal(accepted.length, 1);
+  assert.equal(accepted[0].campaignInfo.engagementId, offer.engagementId);
+  assert.equal(accepted[0].conversationContext.interactionContextId, offer.contextId);
 });
