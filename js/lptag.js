@@ -113,7 +113,8 @@ export function installLpTag(w, tag, api, say) {
     (e) => { batch.callbacks.forEach((cb) => guard(cb, e)); throw e; });
 
   // lpTag.identities: functions that each call back with {iss, acr, sub}; one that does not
-  // answer within 2 s is left out.
+  // answer within 2 s is left out. (Undefined fields of a request do not cross to the wasm: it
+  // takes the request as JSON text.)
   const identities = () => Promise.all(list(tag.identities).filter((f) => typeof f === 'function').map((f) =>
     new Promise((resolve) => {
       setTimeout(resolve, 2000);
@@ -123,11 +124,6 @@ export function installLpTag(w, tag, api, say) {
     for (const a of answers) for (const id of list(a)) if (isObj(id) && id.sub) ids.push(id);
     return ids.length ? ids : undefined;
   });
-
-  const withIds = (req, ids) => {
-    if (ids) req.identities = ids;
-    return req;
-  };
 
   // A failed call is told (the event `name` with the error's kind, message and status) and
   // passed on to the sdes.send callbacks.
@@ -162,16 +158,16 @@ export function installLpTag(w, tag, api, say) {
       const entryPoints = [url || w.location.href];
       for (const s of list(section)) if (s !== '' && s != null) entryPoints.push('sec://' + s);
       const all = batch.sdes;
-      return lenient('engage', withIds({ entryPoints }, ids), all.filter((s) => !isImpression(s)), all).then((a) => {
+      return lenient('engage', { entryPoints, identities: ids }, all.filter((s) => !isImpression(s)), all).then((a) => {
         pageId = a.pageId;
-        return lenient('report', withIds({ pageId }, ids), all.filter(isImpression), all).then(() => a, told('REPORT_FAILED'));
+        return lenient('report', { pageId, identities: ids }, all.filter(isImpression), all).then(() => a, told('REPORT_FAILED'));
       }, told('SP_FAILED'));
     }));
   };
 
   // SDEs added after the page view: a report on the page (none when nothing is left).
   const sendBatch = (batch) => settle(batch, batch.sdes.length
-    ? identities().then((ids) => lenient('report', withIds({ pageId }, ids), batch.sdes, batch.sdes))
+    ? identities().then((ids) => lenient('report', { pageId, identities: ids }, batch.sdes, batch.sdes))
       .catch(told('REPORT_FAILED'))
     : Promise.resolve());
 
