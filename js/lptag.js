@@ -1,11 +1,11 @@
 // The lpTag compatibility layer, bundled into dist/lpmon.js: the part of the LivePerson web tag's
 // page-facing surface that monitoring needs, so page code written for the original tag keeps
 // working. `installLpTag` replaces `lpTag.events`, `lpTag.sdes` and `lpTag.newPage`, keeps
-// `lpTag.section`, `lpTag.identities` and `lpTag.hooks` as the page's own values (read at every
-// call), and drains what an lpTag snippet queued before lpmon arrived (`sdes`, `_defB`, `_defT`,
-// `ev`). Every call it makes goes through `api` (window.lpmon), one after another. Unlike lpmon's
-// own API it is lenient, as the tag was: one SDE that lpmon's validation rejects is dropped on its
-// own (SDE_DROPPED) and the rest still goes out; a call that fails anyway is told to the page
+// `lpTag.section`, `lpTag.identities` and `lpTag.hooks` as the page's own values, and drains what
+// an lpTag snippet queued before lpmon arrived (`sdes`, `_defB`, `_defT`, `_defL`, `ev`). Every
+// call it makes goes through `api` (window.lpmon), one after another. Unlike lpmon's own API it
+// is lenient, as the tag was: one SDE that lpmon's validation rejects is dropped on its own
+// (SDE_DROPPED) and the rest still goes out; a call that fails anyway is told to the page
 // (SP_FAILED, REPORT_FAILED, and in debug mode a console warning), never swallowed.
 
 const noop = () => {};
