@@ -314,7 +314,7 @@ for (const name of BROWSERS) {
       assert.equal(out.ready, 1);
     });
 
-    test('one bad SDE never costs the page view: SDE_DROPPED names it, the rest goes out (debug: a warning each)', async () => {
+    test('one bad SDE never costs the page view: SDE_DROPPED names it, the rest goes out (debug: a warning each); lpmon.report stays strict', async () => {
       const PAGE = async ({ sdes, config }) => {
         const settle = () => new Promise((resolve) => setTimeout(() => lpTag.sdes.send(() => resolve()), 0));
         const dropped = [];
@@ -323,14 +323,17 @@ for (const name of BROWSERS) {
         await lpmonLoad({ config, debug: true });
         await lpmon.ready;
         await settle();
-        return { vid: lpmon.getVid(), dropped, told: window.told.filter((d) => d.name === 'SDE_DROPPED'), warnings: window.warnings };
+        // lpmon's own API, beside the layer, stays strict: the whole call is rejected.
+        const strict = await lpmon.report({ engagementAttributes: sdes }).then(() => 'sent', (e) => `${e.kind}: ${e.message}`);
+        return { vid: lpmon.getVid(), dropped, strict, told: window.told.filter((d) => d.name === 'SDE_DROPPED'), warnings: window.warnings };
       };
       const out = await inPage(PAGE, { sdes: [CART, BAD, LEAD, { type: 'service', service: { status: 99 } }], config: CONFIG });
       await out.tab.close();
       const [start, ...more] = await wire(out.vid);
-      assert.equal(more.length, 0);
+      assert.equal(more.length, 0, 'the strict call sent nothing');
       assert.equal(start.status, 201);
       assert.deepEqual(start.body.engagementAttributes, [CART, LEAD]);
+      assert.equal(out.strict, 'validation: engagementAttributes[1].total is required');
       const expected = [
         { index: 1, type: 'cart', reason: 'engagementAttributes[1].total is required' },
         { index: 3, type: 'service', reason: 'engagementAttributes[3].service.status must be an integer from 0 to 13' },
