@@ -82,7 +82,7 @@ const sdk = (tag.taglets.lp_monitoringSDK = tag.taglets.lp_monitoringSDK || {});
 sdk.getVid = api.getVid;
 sdk.getSid = api.getSid;
 sdk.track = api.track;
-const layer = lptag ? installLpTag(w, tag, api) : null;
+const layer = lptag ? installLpTag(w, tag, api, say) : null;
 
 // Queue entries: [method, arg] from lpmon.push (a function as third item is called with the
 // answer), or [method, arg, resolve, reject] from the snippet's stubs.
