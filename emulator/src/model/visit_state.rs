@@ -14,7 +14,7 @@ use crate::model::config::{Settings, Stale};
 use crate::model::error::{ApiError, Status};
 use crate::model::ids;
 use crate::model::query;
-use crate::model::sessions::{Resolution, Session};
+use crate::model::sessions::{Resolution, SdeEvent, Session};
 use crate::model::state::Model;
 
 /// The API versions accepted.
@@ -205,126 +205,83 @@ impl Seen {
     }
 }
 
-/// The visit state of a session, in the shape of seed 003.
+/// The whole answer for one session: its SDEs under the server's names and as `events`, its
+/// pages, the engagements it displayed and device facts.
 pub fn build(session: &Session) -> Value {
-    let mut app = Map::new();
-    let mut events = Vec::new();
-    let mut viewed = Vec::new();
-    let mut purchases = Vec::new();
-    let mut leads = Vec::new();
-    let mut services = Vec::new();
-    let mut errors = Vec::new();
-    let mut keywords: Vec<String> = Vec::new();
-    let (mut purchase_seq, mut lead_seq, mut service_seq) =
-        (Seen::default(), Seen::default(), Seen::default());
-
+    let mut answer = Answer::default();
     for sde in &session.events {
+        answer.add(sde);
+    }
+    answer.finish(session)
+}
+
+/// The answer being built, SDE by SDE.
+#[derive(Default)]
+struct Answer {
+    app: Map<String, Value>,
+    events: Vec<Value>,
+    viewed: Vec<Value>,
+    purchases: Vec<Value>,
+    leads: Vec<Value>,
+    services: Vec<Value>,
+    errors: Vec<Value>,
+    keywords: Vec<String>,
+    purchase_seq: Seen,
+    lead_seq: Seen,
+    service_seq: Seen,
+}
+
+impl Answer {
+    fn add(&mut self, sde: &SdeEvent) {
         let b = &sde.body;
         let ts = json!(sde.time);
         let ctx = contexts(&sde.page_id);
         match sde.kind.as_str() {
-            "cart" => {
-                let mut status = object(vec![
-                    ("total", at(b, "total")),
-                    ("numItems", at(b, "numItems")),
-                    ("products", at(b, "products")),
-                ]);
-                if let (Some(c), Some(map)) = (b.get("currency"), status.as_object_mut()) {
-                    map.insert("currency".to_owned(), c.clone());
-                }
-                app.insert(
-                    "cart".to_owned(),
-                    json!({ "cartStatus": status, "lastTotalChange": at(b, "total") }),
-                );
-                let mut event = status;
-                if let Some(map) = event.as_object_mut() {
-                    map.insert("serverTimeStamp".to_owned(), ts);
-                    map.insert("contexts".to_owned(), ctx);
-                }
-                events.push(json!({ "cartStatus": event }));
-            }
-            "purchase" => {
-                let cart = b.get("cart").cloned().unwrap_or(Value::Null);
-                let (seq, repeated) = purchase_seq.next(&at(b, "orderId"));
-                purchases.push(json!({
-                    "repeatedOrderId": repeated, "purchaseSeqId": seq, "total": at(b, "total"),
-                    "orderId": at(b, "orderId"), "cart": purchase_cart(&cart),
-                }));
-                let mut event_cart = purchase_cart(&cart);
-                if let Some(map) = event_cart.as_object_mut() {
-                    map.insert("serverTimeStamp".to_owned(), json!(0));
-                    map.insert("contexts".to_owned(), json!({}));
-                }
-                events.push(json!({ "purchase": {
-                    "serverTimeStamp": ts, "total": at(b, "total"), "orderId": at(b, "orderId"),
-                    "contexts": ctx, "cart": event_cart,
-                }}));
-            }
+            "cart" => self.cart(b, ts, ctx),
+            "purchase" => self.purchase(b, ts, ctx),
             "prodView" => {
                 let products = b
                     .get("products")
                     .and_then(Value::as_array)
                     .cloned()
                     .unwrap_or_default();
-                viewed.extend(products.iter().cloned());
-                events.push(json!({ "viewedProduct": {
+                self.viewed.extend(products.iter().cloned());
+                self.events.push(json!({ "viewedProduct": {
                     "serverTimeStamp": ts, "contexts": ctx, "products": products,
                 }}));
             }
             "ctmrinfo" => {
                 let info = customer_info(&at(b, "info"));
-                app.insert("customerInfo".to_owned(), json!({ "customerInfo": info }));
-                events.push(json!({ "customerInfo": {
+                self.app
+                    .insert("customerInfo".to_owned(), json!({ "customerInfo": info }));
+                self.events.push(json!({ "customerInfo": {
                     "serverTimeStamp": ts, "customerInfo": info, "contexts": ctx,
                 }}));
             }
             "mrktInfo" => {
                 let info = marketing_info(&at(b, "info"));
-                app.insert(
+                self.app.insert(
                     "marketingCampaignInfo".to_owned(),
                     json!({ "marketingCampaignInfo": info }),
                 );
-                events.push(json!({ "marketingCampaignInfo": {
+                self.events.push(json!({ "marketingCampaignInfo": {
                     "serverTimeStamp": ts, "contexts": ctx, "marketingCampaignInfo": info,
                 }}));
             }
             "personal" => {
                 let info = personal_info(&at(b, "personal"));
-                app.insert("personalInfo".to_owned(), json!({ "personalInfo": info }));
-                events.push(json!({ "personalInfo": {
+                self.app
+                    .insert("personalInfo".to_owned(), json!({ "personalInfo": info }));
+                self.events.push(json!({ "personalInfo": {
                     "serverTimeStamp": ts, "personalInfo": info, "contexts": ctx,
                 }}));
             }
-            "lead" => {
-                let lead = at(b, "lead");
-                let (seq, repeated) = lead_seq.next(&at(&lead, "leadId"));
-                let mut entry = lead_info(&lead);
-                if let Some(map) = entry.as_object_mut() {
-                    map.insert("leadSeqId".to_owned(), json!(seq));
-                    map.insert("repeatedLeadId".to_owned(), json!(repeated));
-                }
-                leads.push(entry);
-                events.push(json!({ "lead": {
-                    "serverTimeStamp": ts, "contexts": ctx, "lead": lead_info(&lead),
-                }}));
-            }
-            "service" => {
-                let service = at(b, "service");
-                let (seq, repeated) = service_seq.next(&at(&service, "serviceId"));
-                let mut entry = service_info(&service);
-                if let Some(map) = entry.as_object_mut() {
-                    map.insert("serviceSeqId".to_owned(), json!(seq));
-                    map.insert("repeatedServiceActivity".to_owned(), json!(repeated));
-                }
-                services.push(entry);
-                events.push(json!({ "serviceActivity": {
-                    "serverTimeStamp": ts, "serviceActivity": service_info(&service), "contexts": ctx,
-                }}));
-            }
+            "lead" => self.lead(b, ts, ctx),
+            "service" => self.service(b, ts, ctx),
             "error" => {
                 let error = visitor_error(&at(b, "error"));
-                errors.push(error.clone());
-                events.push(json!({ "visitorError": {
+                self.errors.push(error.clone());
+                self.events.push(json!({ "visitorError": {
                     "serverTimeStamp": ts, "contexts": ctx, "visitorError": error,
                 }}));
             }
@@ -334,36 +291,107 @@ pub fn build(session: &Session) -> Value {
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten();
-                keywords.extend(words.filter_map(Value::as_str).map(str::to_owned));
+                self.keywords
+                    .extend(words.filter_map(Value::as_str).map(str::to_owned));
             }
             _ => {}
         }
     }
 
-    app.insert("engagements".to_owned(), Value::Array(engagements(session)));
-    for (key, list) in [
-        ("viewedProduct", viewed),
-        ("purchases", purchases),
-        ("leads", leads),
-        ("serviceActivity", services),
-        ("visitorError", errors),
-    ] {
-        if !list.is_empty() {
-            app.insert(key.to_owned(), Value::Array(list));
+    fn cart(&mut self, b: &Value, ts: Value, ctx: Value) {
+        let mut status = object(vec![
+            ("total", at(b, "total")),
+            ("numItems", at(b, "numItems")),
+            ("products", at(b, "products")),
+        ]);
+        if let (Some(c), Some(map)) = (b.get("currency"), status.as_object_mut()) {
+            map.insert("currency".to_owned(), c.clone());
         }
-    }
-    if !keywords.is_empty() {
-        app.insert(
-            "searchEngine".to_owned(),
-            json!({ "searchEngine": "", "keywords": keywords.join(" ") }),
+        self.app.insert(
+            "cart".to_owned(),
+            json!({ "cartStatus": status, "lastTotalChange": at(b, "total") }),
         );
+        let mut event = status;
+        if let Some(map) = event.as_object_mut() {
+            map.insert("serverTimeStamp".to_owned(), ts);
+            map.insert("contexts".to_owned(), ctx);
+        }
+        self.events.push(json!({ "cartStatus": event }));
     }
-    device(session, &mut app);
-    app.insert("startTime".to_owned(), json!(session.created));
-    app.insert("id".to_owned(), json!(session.session_id));
-    app.insert("pages".to_owned(), Value::Array(pages(session)));
-    app.insert("events".to_owned(), Value::Array(events));
-    json!({ "id": session.session_id, "appSessions": [Value::Object(app)] })
+
+    fn purchase(&mut self, b: &Value, ts: Value, ctx: Value) {
+        let cart = b.get("cart").cloned().unwrap_or(Value::Null);
+        let (seq, repeated) = self.purchase_seq.next(&at(b, "orderId"));
+        self.purchases.push(json!({
+            "repeatedOrderId": repeated, "purchaseSeqId": seq, "total": at(b, "total"),
+            "orderId": at(b, "orderId"), "cart": purchase_cart(&cart),
+        }));
+        let mut event_cart = purchase_cart(&cart);
+        if let Some(map) = event_cart.as_object_mut() {
+            map.insert("serverTimeStamp".to_owned(), json!(0));
+            map.insert("contexts".to_owned(), json!({}));
+        }
+        self.events.push(json!({ "purchase": {
+            "serverTimeStamp": ts, "total": at(b, "total"), "orderId": at(b, "orderId"),
+            "contexts": ctx, "cart": event_cart,
+        }}));
+    }
+
+    fn lead(&mut self, b: &Value, ts: Value, ctx: Value) {
+        let lead = at(b, "lead");
+        let (seq, repeated) = self.lead_seq.next(&at(&lead, "leadId"));
+        let mut entry = lead_info(&lead);
+        if let Some(map) = entry.as_object_mut() {
+            map.insert("leadSeqId".to_owned(), json!(seq));
+            map.insert("repeatedLeadId".to_owned(), json!(repeated));
+        }
+        self.leads.push(entry);
+        self.events.push(json!({ "lead": {
+            "serverTimeStamp": ts, "contexts": ctx, "lead": lead_info(&lead),
+        }}));
+    }
+
+    fn service(&mut self, b: &Value, ts: Value, ctx: Value) {
+        let service = at(b, "service");
+        let (seq, repeated) = self.service_seq.next(&at(&service, "serviceId"));
+        let mut entry = service_info(&service);
+        if let Some(map) = entry.as_object_mut() {
+            map.insert("serviceSeqId".to_owned(), json!(seq));
+            map.insert("repeatedServiceActivity".to_owned(), json!(repeated));
+        }
+        self.services.push(entry);
+        self.events.push(json!({ "serviceActivity": {
+            "serverTimeStamp": ts, "serviceActivity": service_info(&service), "contexts": ctx,
+        }}));
+    }
+
+    fn finish(self, session: &Session) -> Value {
+        let mut app = self.app;
+        app.insert("engagements".to_owned(), Value::Array(engagements(session)));
+        for (key, list) in [
+            ("viewedProduct", self.viewed),
+            ("purchases", self.purchases),
+            ("leads", self.leads),
+            ("serviceActivity", self.services),
+            ("visitorError", self.errors),
+        ] {
+            if !list.is_empty() {
+                app.insert(key.to_owned(), Value::Array(list));
+            }
+        }
+        if !self.keywords.is_empty() {
+            app.insert(
+                "searchEngine".to_owned(),
+                json!({ "searchEngine": "", "keywords": self.keywords.join(" ") }),
+            );
+        }
+        device(session, &mut app);
+        app.insert("startTime".to_owned(), json!(session.created));
+        app.insert("id".to_owned(), json!(session.session_id));
+        app.insert("pages".to_owned(), Value::Array(pages(session)));
+        app.insert("events".to_owned(), Value::Array(self.events));
+        json!({ "id": session.session_id, "appSessions": [Value::Object(app)] })
+    }
 }
 
 /// Engagements the consumer saw: those whose display (or acceptance) the page reported, with
