@@ -53,11 +53,6 @@ pub fn status_code(status: Status) -> StatusCode {
     StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
-/// A Monitoring API answer: JSON text labelled `application/octet-stream`.
-pub fn monitoring(status: StatusCode, body: &Value) -> Response {
-    Kind::Monitoring.body(status, body)
-}
-
 /// A plain JSON answer (CSDS and the control endpoints).
 pub fn json(status: StatusCode, body: &Value) -> Response {
     Kind::Json.body(status, body)

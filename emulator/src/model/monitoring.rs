@@ -1,6 +1,6 @@
 //! The Monitoring API calls: `engagement` and `report` (PROTOCOL.md §1).
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use crate::model::call_body::{self, Call, CallBody};
 use crate::model::config::Settings;
@@ -170,25 +170,39 @@ pub fn engage(
         .then(|| rules::decide(&settings.catalog, &model.availability, &visit));
     let offer = offer(settings, session, open, decision.as_ref(), &page_id, now);
 
-    let mut entry = targeting::trace_entry(&TraceInput {
+    let entry = targeting::trace_entry(&TraceInput {
         visit: &visit,
         decision: decision.as_ref(),
         outcome: offer.outcome,
         conversation: open,
         context_id: offer.context_id.as_deref(),
     });
-    entry.insert("time".to_owned(), now.into());
-    entry.insert("visitorId".to_owned(), vid.clone().into());
-    entry.insert("sessionId".to_owned(), sid.clone().into());
-    entry.insert("pageId".to_owned(), page_id.clone().into());
-    entry.insert("created".to_owned(), created.into());
-    model.trace.push(entry);
+    model
+        .trace
+        .push(with_ids(entry, now, &vid, &sid, &page_id, created));
 
     let mut answer = json!({ "sessionId": sid, "visitorId": vid, "pageId": page_id });
     if let (Some(details), Some(map)) = (offer.detail, answer.as_object_mut()) {
         map.insert("engagementDetails".to_owned(), Value::Array(vec![details]));
     }
     Ok((status_of(created), answer))
+}
+
+/// A trace entry with the call's time, ids and whether it opened the session.
+fn with_ids(
+    mut entry: Map<String, Value>,
+    now: u64,
+    vid: &str,
+    sid: &str,
+    page_id: &str,
+    created: bool,
+) -> Map<String, Value> {
+    entry.insert("time".to_owned(), now.into());
+    entry.insert("visitorId".to_owned(), vid.into());
+    entry.insert("sessionId".to_owned(), sid.into());
+    entry.insert("pageId".to_owned(), page_id.into());
+    entry.insert("created".to_owned(), created.into());
+    entry
 }
 
 /// What an engagement answer offers.
