@@ -82,9 +82,18 @@ pub fn header(facts: &BrowserFacts) -> Json {
     p
 }
 
+/// Whether `key` is one of [`ENGAGEMENT_FIELDS`].
+pub fn documented(key: &str) -> bool {
+    matches!(
+        key,
+        "appVersion" | "deviceFamily" | "ipAddress" | "os" | "osName" | "osVersion"
+    )
+}
+
 /// `defaults` overridden by the caller's `given` (an object of strings, or null for none): a
-/// string replaces a default, `null` leaves one out. With `only`, a key outside it is refused.
-pub fn merge(defaults: &Json, given: &Json, only: Option<&[&str]>) -> Result<Json, Error> {
+/// string replaces a default, `null` leaves one out. With `documented_only`, a key outside
+/// [`ENGAGEMENT_FIELDS`] is refused.
+pub fn merge(defaults: &Json, given: &Json, documented_only: bool) -> Result<Json, Error> {
     let mut out = defaults.clone();
     let given = match given {
         Json::Null => return Ok(out),
@@ -92,11 +101,11 @@ pub fn merge(defaults: &Json, given: &Json, only: Option<&[&str]>) -> Result<Jso
         _ => return Err(Error::invalid(&["clientProperties must be an object"])),
     };
     for (key, value) in given {
-        if only.is_some_and(|keys| !keys.contains(&key.as_str())) {
+        if documented_only && !documented(key) {
             return Err(Error::invalid(&[
                 "clientProperties.",
                 key,
-                " is not a Monitoring API field (clientPropertiesHeader takes it)",
+                " is not an engagement field",
             ]));
         }
         match value {
@@ -277,30 +286,49 @@ mod tests {
     }
 
     #[test]
+    fn documented_is_the_documented_list() {
+        for key in ENGAGEMENT_FIELDS {
+            assert!(documented(key), "{key}");
+        }
+        for key in [
+            "",
+            "appId",
+            "browser",
+            "timeZone",
+            "integration",
+            "OS",
+            "osname",
+            "os ",
+        ] {
+            assert!(!documented(key), "{key}");
+        }
+    }
+
+    #[test]
     fn merge_overrides_removes_and_refuses() {
         let j = |t: &str| Json::parse(t).unwrap();
         let defaults = j(r#"{"deviceFamily":"DESKTOP","os":"LINUX","osName":"LINUX"}"#);
         let given = j(r#"{"os":"WINDOWS","osName":null,"appVersion":"4.2.0"}"#);
         let want = r#"{"deviceFamily":"DESKTOP","os":"WINDOWS","appVersion":"4.2.0"}"#;
-        assert_eq!(
-            merge(&defaults, &given, Some(&ENGAGEMENT_FIELDS))
-                .unwrap()
-                .to_text(),
-            want
-        );
-        assert_eq!(merge(&defaults, &given, None).unwrap().to_text(), want);
-        assert_eq!(merge(&defaults, &Json::Null, None).unwrap(), defaults);
+        assert_eq!(merge(&defaults, &given, true).unwrap().to_text(), want);
+        assert_eq!(merge(&defaults, &given, false).unwrap().to_text(), want);
+        assert_eq!(merge(&defaults, &Json::Null, false).unwrap(), defaults);
         // Outside the documented set: refused for the engagement body, taken for the header.
         let wide = j(r#"{"appId":"shop","integration":"WEB_SDK"}"#);
-        let e = merge(&defaults, &wide, Some(&ENGAGEMENT_FIELDS)).unwrap_err();
+        let e = merge(&defaults, &wide, true).unwrap_err();
         assert_eq!(e.kind(), "validation");
         assert!(e.message().starts_with("clientProperties.appId "), "{e:?}");
         assert_eq!(
-            merge(&defaults, &wide, None).unwrap().to_text(),
+            merge(&defaults, &wide, false).unwrap().to_text(),
             r#"{"deviceFamily":"DESKTOP","os":"LINUX","osName":"LINUX","appId":"shop","integration":"WEB_SDK"}"#
         );
-        for bad in [r#"{"appVersion":2}"#, r#"{"os":{"name":"x"}}"#, "[]", "\"x\""] {
-            for only in [None, Some(&ENGAGEMENT_FIELDS[..])] {
+        for bad in [
+            r#"{"appVersion":2}"#,
+            r#"{"os":{"name":"x"}}"#,
+            "[]",
+            "\"x\"",
+        ] {
+            for only in [false, true] {
                 let e = merge(&defaults, &j(bad), only).unwrap_err();
                 assert_eq!(e.kind(), "validation", "{bad}");
             }

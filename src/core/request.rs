@@ -97,7 +97,7 @@ pub fn csds(cfg: &Config) -> HttpRequest {
 pub fn engagement_body(req: &Json, defaults: &Json) -> Result<Json, Error> {
     let mut body = common_fields(req, Target::Engagement)?;
     let given = req.get("clientProperties").unwrap_or(&Json::Null);
-    let props = client_props::merge(defaults, given, Some(&client_props::ENGAGEMENT_FIELDS))?;
+    let props = client_props::merge(defaults, given, true)?;
     body.set("clientProperties", props);
     Ok(body)
 }

@@ -73,7 +73,7 @@ fn status(detail: &Json) -> Option<&str> {
 /// The JSON text of the `client-properties` header: `defaults` (what the browser tells, with
 /// `integration: "WEB_SDK"`) overridden by `props`; a `null` value leaves a default out.
 pub fn client_properties_header(defaults: &Json, props: &Json) -> Result<String, Error> {
-    Ok(client_props::merge(defaults, props, None)?.to_text())
+    Ok(client_props::merge(defaults, props, false)?.to_text())
 }
 
 #[cfg(test)]
