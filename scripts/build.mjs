@@ -20,6 +20,12 @@ const WASM_OPT_FLAGS = [
   '--enable-reference-types', '--enable-multivalue', '--strip-debug', '--strip-producers',
 ];
 
+// A clean build: whatever pkg/ and dist/ held before goes first. A leftover there can change the
+// package (a `pkg/.gitignore` from a plain `wasm-pack build` hides pkg/agent/ from `npm pack`) or
+// be shipped although nothing built it.
+rmSync(pkg, { recursive: true, force: true });
+rmSync(dist, { recursive: true, force: true });
+
 async function step(what, cmd, args) {
   const code = await run(cmd, args);
   if (code !== 0) fail(`${what} failed (exit ${code})`);

@@ -124,7 +124,7 @@ pub fn create_monitor(
     let on_event = convert::on_event(&config);
     let (shared, first) = shared_for(cfg.state_key());
     let platform = Web::new(cfg.memory_only, on_event);
-    let props = client_props::defaults(&browser_facts());
+    let props = client_props::engagement(&browser_facts());
     let inner = Rc::new(monitor::Monitor::new(cfg, platform.clone(), shared, props));
     if first {
         start_page(&inner, &platform);

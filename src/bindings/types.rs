@@ -65,6 +65,22 @@ export interface Identity {
   sub: string;
 }
 
+/**
+ * `clientProperties` of `engage`: the fields the Monitoring API documents, nothing else (another
+ * field is a `validation` error). lpmon fills in deviceFamily, os/osName and osVersion; `null`
+ * leaves one out.
+ */
+export interface EngagementClientProperties {
+  appVersion?: string | null;
+  deviceFamily?: 'DESKTOP' | 'TABLET' | 'MOBILE' | null;
+  /** IPv4, e.g. '192.0.2.7'. */
+  ipAddress?: string | null;
+  os?: 'WINDOWS' | 'MAC_OSX' | 'LINUX' | 'IOS' | 'ANDROID' | null;
+  osName?: 'WINDOWS' | 'MAC_OSX' | 'LINUX' | 'IOS' | 'ANDROID' | null;
+  osVersion?: string | null;
+}
+
+/** The Connector API's `client-properties` header (`clientPropertiesHeader`): a wider set. */
 export interface ClientProperties {
   appVersion?: string;
   deviceFamily?: 'DESKTOP' | 'TABLET' | 'MOBILE';
@@ -141,7 +157,7 @@ export interface EngageRequest {
   entryPoints?: string[];
   engagementAttributes?: Sde[];
   pageId?: string;
-  clientProperties?: ClientProperties;
+  clientProperties?: EngagementClientProperties;
 }
 
 export interface ReportRequest {
