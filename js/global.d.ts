@@ -2,7 +2,7 @@
 // `window.lpmonConfig`. Types only: `/// <reference types="lpmon/global" />` or
 // `import type {} from 'lpmon/global'` in page code written in TypeScript.
 import type {
-  EngageRequest, EngageResult, EngagementDetail, Identity, ImpressionSde, LpmonEvent, MonitorConfig,
+  ConversationStart, EngageRequest, EngageResult, EngagementDetail, Identity, ImpressionSde, LpmonEvent, MonitorConfig,
   ReportRequest, ReportResult, Sde,
 } from '../pkg/lpmon.js';
 
@@ -22,6 +22,11 @@ export interface LpmonGlobal {
   push(entry: LpmonReportEntry): void;
   /** true once lpmon is ready; false when it cannot run here (see the LOAD_FAILED event). */
   ready: Promise<boolean>;
+  /** Impressions that count themselves: see `TrackingMonitor.track` in the ESM types. */
+  track(element: Element, detail: EngagementDetail, options?: { onAccept?: (start: ConversationStart | undefined, sent: Promise<unknown>) => void; onDisplay?: () => void }): { close(): void };
+  /** Debug mode (audit and panel) on or off; with no argument, whether it is on. */
+  debug(): boolean;
+  debug(on: boolean): void;
 }
 
 /** What `window.lpmonConfig` may set; the script tag's data attributes win over it. */
@@ -67,12 +72,31 @@ export interface LpTagBinding<T = any> {
   triggerOnce?: boolean;
 }
 
-/** The data of one of lpmon's own events, by name. */
-export type LpmonEventData<N extends LpmonEvent['name']> = Extract<LpmonEvent, { name: N }>['data'];
+/** Events of the lpTag layer, told as lp_monitoringSDK events and as `lpmon` window events. */
+export type LpTagLayerEvent =
+  /** An SDE lpmon's validation rejected was left out of the call; the rest went out. `index` is
+   * its place among the SDEs of that call (after the BEFORE_SUBMIT_SDE hooks). */
+  | { app: 'lp_monitoringSDK'; name: 'SDE_DROPPED'; data: { index: number; type?: string; reason: string } }
+  /** The start-page call of a page view failed (whatever the reason). */
+  | { app: 'lp_monitoringSDK'; name: 'SP_FAILED'; data: LpTagCallFailure }
+  /** A report the layer made failed. */
+  | { app: 'lp_monitoringSDK'; name: 'REPORT_FAILED'; data: LpTagCallFailure };
+
+/** Why a call of the lpTag layer failed (the LpmonError's fields); `queued`: lpmon keeps the
+ * report and delivers it later. */
+export interface LpTagCallFailure {
+  kind?: 'config' | 'validation' | 'http' | 'network' | 'consent';
+  message: string;
+  status?: number;
+  queued?: boolean;
+}
+
+/** The data of one of lpmon's own events (or the lpTag layer's), by name. */
+export type LpmonEventData<N extends (LpmonEvent | LpTagLayerEvent)['name']> = Extract<LpmonEvent | LpTagLayerEvent, { name: N }>['data'];
 
 export interface LpTagEvents {
   /** Binds func; returns a handle for unbind (null when func is not a function). */
-  bind<N extends LpmonEvent['name']>(appName: 'lp_monitoringSDK', eventName: N, func: LpTagCallback<LpmonEventData<N>>): number | null;
+  bind<N extends (LpmonEvent | LpTagLayerEvent)['name']>(appName: 'lp_monitoringSDK', eventName: N, func: LpTagCallback<LpmonEventData<N>>): number | null;
   bind(appName: 'lp_sdes', eventName: 'VAR_ADDED', func: LpTagCallback<LpTagSde>): number | null;
   bind(appName: 'LP_OFFERS', eventName: 'OFFER_DISPLAY', func: LpTagCallback<LpTagOfferDisplay>): number | null;
   bind(appName: 'LP_OFFERS', eventName: 'OFFER_CLICK', func: LpTagCallback<LpTagOfferClick>): number | null;
@@ -89,13 +113,16 @@ export interface LpTagEvents {
 }
 
 export interface LpTagSdes {
-  /** Adds SDEs to the page; they go with lpmon's next call (made right after, or the start page). */
-  push(sde: LpTagSde | LpTagSde[]): void;
+  /** Adds SDEs to the page (each argument an SDE or an array of them, as the snippet's array
+   * takes them before lpmon loads); they go with lpmon's next call (made right after, or the
+   * start page). */
+  push(...sdes: Array<LpTagSde | LpTagSde[]>): void;
   /** Adds SDEs and sends them now; callback(error, answer) once the call is done. */
   send(sde?: LpTagSde | LpTagSde[], callback?: (error: Error | null, answer?: ReportResult | EngageResult) => void): void;
   send(callback: (error: Error | null, answer?: ReportResult | EngageResult) => void): void;
-  /** The current page's SDEs, all or of one type. */
-  get(type?: LpTagSde['type']): LpTagSde[];
+  /** The current page's SDEs, all or of one type (undefined when the page has none of it). */
+  get(): LpTagSde[];
+  get(type: LpTagSde['type']): LpTagSde[] | undefined;
 }
 
 /** Called with a callback that takes the consumer's identity. */
@@ -129,7 +156,7 @@ export interface LpTag {
   events: LpTagEvents;
   /** A new page of a single-page app: a new page id and the start-page call. */
   newPage(url?: string, options?: LpTagNewPageOptions): void;
-  taglets: { lp_monitoringSDK: { getVid(): string | undefined; getSid(): string | undefined } };
+  taglets: { lp_monitoringSDK: { getVid(): string | undefined; getSid(): string | undefined; track: LpmonGlobal['track'] } };
   [key: string]: unknown;
 }
 

@@ -1,5 +1,5 @@
 // Types of lpmon's ESM entry; the request and answer types come from the generated bindings.
-import type { InitInput, InitOutput, Monitor, MonitorConfig } from '../pkg/lpmon.js';
+import type { EngagementDetail, InitInput, InitOutput, Monitor, MonitorConfig } from '../pkg/lpmon.js';
 
 export type * from '../pkg/lpmon.js';
 
@@ -8,8 +8,39 @@ export default function init(
   input?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>,
 ): Promise<InitOutput>;
 
+/** Options of `track`. */
+export interface TrackOptions {
+  /** Called once, on the first activation (click, or Enter/Space on a button or link), right
+   * after the impAccept report is made: `start` is the `conversationContext` of that engagement
+   * (undefined without a session); `sent` settles (never rejects) once that report was delivered
+   * or given up, for a page that asks the server again only after it. */
+  onAccept?: (start: ConversationStart | undefined, sent: Promise<unknown>) => void;
+  /** Called once, when this element counts as displayed (1 s in view, or activated); impDisplay
+   * went then, or earlier for another element of the same engagement context. */
+  onDisplay?: () => void;
+}
+
+/** What `track` returns. */
+export interface Tracked {
+  /** Stops tracking; reports impClose when the engagement was displayed and not accepted. */
+  close(): void;
+}
+
+/** A monitor, with the impressions that count themselves. */
+export interface TrackingMonitor extends Monitor {
+  /** Reports impDisplay once ≥ 50% of `element` was in view for 1 s while the page was visible
+   * (once per engagement context and page view), impAccept on activation. `detail` is an
+   * engagementDetails entry with status 'expose'. */
+  track(element: Element, detail: EngagementDetail, options?: TrackOptions): Tracked;
+}
+
 /** Creates a monitor for one account and app installation; throws LpmonError (kind 'config'). */
-export function createMonitor(config: MonitorConfig): Monitor;
+export function createMonitor(config: MonitorConfig): TrackingMonitor;
+
+/** Debug mode on or off (the IMPRESSION_MISSING audit and its console warning); with no
+ * argument, whether it is on. */
+export function debug(): boolean;
+export function debug(on: boolean): void;
 
 // ---- Agent side and conversation helpers ------------------------------------------------------
 import type {

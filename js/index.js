@@ -2,6 +2,8 @@
 // `window` (server-side rendering stays safe) and so that using it before `init()` or outside a
 // browser fails with an LpmonError of kind "config" instead of a TypeError from the glue.
 import initWasm, * as glue from '../pkg/lpmon.js';
+import { withTrack } from './track.js';
+import { watch } from './audit.js';
 
 let started = null;
 let ready = false;
@@ -42,7 +44,18 @@ export default function init(input) {
 /** Creates a monitor for one account and app installation (throws LpmonError kind "config"). */
 export function createMonitor(config) {
   checked();
-  return glue.createMonitor(config);
+  // track() (js/track.js) and debug mode's audit (js/audit.js, idle outside debug mode) sit
+  // around the wasm monitor.
+  return watch(withTrack(glue.createMonitor(config), conversationContext, config.onEvent), debug, config.onEvent);
+}
+
+let debugging = false;
+
+/** Debug mode (the IMPRESSION_MISSING audit, a console warning): `debug(true)`/`debug(false)`;
+ * `debug()` tells whether it is on. */
+export function debug(on) {
+  if (on === undefined) return debugging;
+  debugging = !!on;
 }
 
 // ---- Agent side and conversation helpers ------------------------------------------------------

@@ -10,6 +10,7 @@
 // `lpmon.ready` resolves to false. (ES2017 syntax: a browser that cannot parse it has no use for
 // the dynamic import() below either.)
 import { installLpTag } from './lptag.js';
+import { withTrack } from './track.js';
 
 const w = window;
 const script = document.currentScript;
@@ -58,14 +59,30 @@ api.getSid = () => (monitor ? monitor.getSid() : undefined);
 api.engage = (req) => call('engage', req);
 api.report = (req) => call('report', req);
 api.push = (entry) => { replay(entry); };
+api.track = (el, detail, options) => (monitor ? monitor.track(el, detail, options) : { close() {} });
+// Debug mode (?lpmon_debug=1, data-debug, lpmon.debug(true)): its audit and panel are a file of
+// their own that only debug mode downloads; it resolves to a function that watches the monitor.
+let debugging = false;
+let panel;
+api.debug = (on) => {
+  if (on === undefined) return debugging;
+  debugging = !!on;
+  panel = panel || (on && import(base + 'lpmon-debug.js').then((p) => {
+    const watch = p.open(api, config);
+    if (monitor) watch(monitor);
+    return watch;
+  }, () => { panel = 0; }));
+};
 w.lpmon = api;
+if ('debug' in data || /[?&]lpmon_debug=1/.test(w.location.search)) api.debug(true);
 
 const tag = (w.lpTag = w.lpTag || {});
 tag.taglets = tag.taglets || {};
 const sdk = (tag.taglets.lp_monitoringSDK = tag.taglets.lp_monitoringSDK || {});
 sdk.getVid = api.getVid;
 sdk.getSid = api.getSid;
-const layer = lptag ? installLpTag(w, tag, api) : null;
+sdk.track = api.track;
+const layer = lptag ? installLpTag(w, tag, api, say) : null;
 
 // Queue entries: [method, arg] from lpmon.push (a function as third item is called with the
 // answer), or [method, arg, resolve, reject] from the snippet's stubs.
@@ -99,8 +116,12 @@ const start = new Promise((resolve) => {
   // Started before the glue arrives; a failure is handled where the glue awaits it.
   const wasm = fetch(base + 'lpmon_bg.wasm');
   wasm.catch(() => {});
-  resolve(import(base + 'lpmon_glue.js').then((glue) =>
-    glue.default({ module_or_path: wasm }).then(() => { monitor = glue.createMonitor(config); })));
+  // In debug mode from the start, the panel's file comes first: it sees every call.
+  resolve(Promise.all([import(base + 'lpmon_glue.js'), panel]).then(([glue, watch]) =>
+    glue.default({ module_or_path: wasm }).then(() => {
+      monitor = withTrack(glue.createMonitor(config), (a) => JSON.parse(glue.conversationHelper(0, JSON.stringify(a), 'null')), config.onEvent);
+      if (watch) watch(monitor);
+    })));
 });
 
 api.ready = start.then(

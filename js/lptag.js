@@ -1,9 +1,12 @@
 // The lpTag compatibility layer, bundled into dist/lpmon.js: the part of the LivePerson web tag's
 // page-facing surface that monitoring needs, so page code written for the original tag keeps
 // working. `installLpTag` replaces `lpTag.events`, `lpTag.sdes` and `lpTag.newPage`, keeps
-// `lpTag.section`, `lpTag.identities` and `lpTag.hooks` as the page's own values (read at every
-// call), and drains what an lpTag snippet queued before lpmon arrived (`sdes`, `_defB`, `_defT`,
-// `ev`). Every call it makes goes through `api` (window.lpmon), one after another.
+// `lpTag.section`, `lpTag.identities` and `lpTag.hooks` as the page's own values, and drains what
+// an lpTag snippet queued before lpmon arrived (`sdes`, `_defB`, `_defT`, `_defL`, `ev`). Every
+// call it makes goes through `api` (window.lpmon), one after another. Unlike lpmon's own API it
+// is lenient, as the tag was: one SDE that lpmon's validation rejects is dropped on its own
+// (SDE_DROPPED) and the rest still goes out; a call that fails anyway is told to the page
+// (SP_FAILED, REPORT_FAILED, and in debug mode a console warning), never swallowed.
 
 const noop = () => {};
 const isObj = (x) => !!x && typeof x === 'object';
@@ -15,7 +18,9 @@ const guard = (fn, ...args) => {
   try { return fn(...args); } catch (e) { rethrow(e); }
 };
 
-export function installLpTag(w, tag, api) {
+// `say(name, data)` tells an lp_monitoringSDK event (a window `lpmon` CustomEvent, which the
+// layer also triggers as an lpTag event).
+export function installLpTag(w, tag, api, say) {
   let handlers = [];
   const fired = [];
   let seq = 0;
@@ -29,6 +34,11 @@ export function installLpTag(w, tag, api) {
   let open;
   // The layer's calls run one after another, the first only once the start-page call is done.
   let chain = new Promise((resolve) => { open = resolve; });
+  // An lp_monitoringSDK event, and in debug mode (lpmon.debug()) one console warning saying `text`.
+  const tell = (name, data, text) => {
+    say(name, data);
+    if (api.debug()) console.warn('lpmon ' + name + ': ' + text);
+  };
 
   // ---- lpTag.events
   const matches = (h, appName, eventName) =>
@@ -66,9 +76,11 @@ export function installLpTag(w, tag, api) {
   const hasFired = (appName, eventName) => fired.filter((f) => matches({ appName, eventName }, f.appName, f.eventName));
 
   // ---- what goes into a call
-  const add = (sdes) => {
-    for (const s of list(sdes)) {
-      if (!isObj(s)) continue;
+  // `args` as lpTag.sdes.push takes them, before lpmon loaded (the snippet's array) or after:
+  // each an SDE or an array of SDEs. Whether an SDE is valid is lpmon's validation's call.
+  const add = (args) => {
+    for (const arg of args) for (const s of list(arg)) {
+      if (s == null) continue;
       store.push(s);
       pending.push(s);
       trigger('lp_sdes', 'VAR_ADDED', s);
@@ -87,7 +99,7 @@ export function installLpTag(w, tag, api) {
         const out = guard(h.callback, options);
         if (isObj(out)) options = out;
       }
-      sdes = list(isObj(options.data) ? options.data.sdes : null).filter(isObj);
+      sdes = list(isObj(options.data) ? options.data.sdes : null).filter((s) => s != null);
     }
     return { sdes, callbacks: waiting.splice(0) };
   };
@@ -98,59 +110,79 @@ export function installLpTag(w, tag, api) {
     (e) => { batch.callbacks.forEach((cb) => guard(cb, e)); throw e; });
 
   // lpTag.identities: functions that each call back with {iss, acr, sub}; one that does not
-  // answer within 2 s is left out.
+  // answer within 2 s is left out (the lpTag event IDENTITY_TIMEOUT says how many: debug panel).
+  // (Undefined fields of a request do not cross to the wasm: it takes the request as JSON text.)
+  const late = {};
   const identities = () => Promise.all(list(tag.identities).filter((f) => typeof f === 'function').map((f) =>
     new Promise((resolve) => {
-      setTimeout(resolve, 2000);
+      setTimeout(() => resolve(late), 2000);
       try { f(resolve); } catch (e) { resolve(); rethrow(e); }
     }))).then((answers) => {
+    const count = answers.filter((a) => a === late).length;
+    if (count) trigger('lp_monitoringSDK', 'IDENTITY_TIMEOUT', { count });
     const ids = [];
     for (const a of answers) for (const id of list(a)) if (isObj(id) && id.sub) ids.push(id);
     return ids.length ? ids : undefined;
   });
 
-  const withIds = (req, ids) => {
-    if (ids) req.identities = ids;
-    return req;
+  // A failed call is told (the event `name` with the error's kind, message and status) and
+  // passed on to the sdes.send callbacks.
+  const told = (name) => (e) => {
+    tell(name, { kind: e.kind, message: e.message, status: e.status, queued: e.queued }, e.message);
+    throw e;
+  };
+
+  // api[method](req) with `sdes`, taken from the page's `batch`. lpmon's validation names the
+  // first bad SDE (`engagementAttributes[1] must be an object`): that one is dropped (SDE_DROPPED:
+  // its index in the batch, its type and the reason) and the call is made again with the rest.
+  // The rejection comes before anything is sent, so a drop costs no request.
+  const lenient = (method, req, sdes, batch) => {
+    req.engagementAttributes = sdes.length ? sdes : undefined;
+    // A report needs SDEs: none left, nothing to send.
+    return sdes.length || method === 'engage' ? api[method](req).catch((e) => {
+      const m = e.kind === 'validation' && /^engagementAttributes\[(\d+)/.exec(e.message);
+      const bad = m ? sdes[m[1]] : undefined;
+      if (bad === undefined) throw e;
+      const index = batch.indexOf(bad);
+      const reason = e.message.replace(/\d+/, index);
+      tell('SDE_DROPPED', { index, type: bad.type, reason }, reason);
+      return lenient(method, req, sdes.filter((s) => s !== bad), batch);
+    }) : Promise.resolve();
   };
 
   // A page view: the start-page engagement call with the URL, the sections (`sec://…`), the
-  // pending SDEs and the identities. Impression events cannot ride on it: they follow in a report.
-  const visit = (url, issued) => {
-    const batch = take();
+  // batch's SDEs and the identities. Impression events cannot ride on it: they follow in a report.
+  const visit = (url, section, batch) => {
+    pageId = undefined;
     return settle(batch, identities().then((ids) => {
       const entryPoints = [url || w.location.href];
-      for (const s of list(tag.section)) if (s !== '' && s != null) entryPoints.push('sec://' + s);
-      const req = withIds({ entryPoints }, ids);
-      const sdes = batch.sdes.filter((s) => !isImpression(s));
-      const impressions = batch.sdes.filter(isImpression);
-      if (sdes.length) req.engagementAttributes = sdes;
-      const answer = api.engage(req);
-      issued();
-      return answer.then((a) => {
+      for (const s of list(section)) if (s !== '' && s != null) entryPoints.push('sec://' + s);
+      const all = batch.sdes;
+      return lenient('engage', { entryPoints, identities: ids }, all.filter((s) => !isImpression(s)), all).then((a) => {
         pageId = a.pageId;
-        return impressions.length ? api.report(withIds({ engagementAttributes: impressions, pageId }, ids)).then(() => a) : a;
-      });
+        return lenient('report', { pageId, identities: ids }, all.filter(isImpression), all).then(() => a, told('REPORT_FAILED'));
+      }, told('SP_FAILED'));
     }));
   };
 
-  // The next call for SDEs added after the page view: a report (none when nothing is left).
-  const sendPending = () => {
-    const batch = take();
-    return settle(batch, batch.sdes.length
-      ? identities().then((ids) => api.report(withIds({ engagementAttributes: batch.sdes, pageId }, ids)))
-      : Promise.resolve());
-  };
+  // SDEs added after the page view: a report on the page (none when nothing is left).
+  const sendBatch = (batch) => settle(batch, batch.sdes.length
+    ? identities().then((ids) => lenient('report', { pageId, identities: ids }, batch.sdes, batch.sdes))
+      .catch(told('REPORT_FAILED'))
+    : Promise.resolve());
 
-  const queue = (task) => {
-    const run = chain.then(task);
+  // A call decided now: what it carries is taken now, the call itself runs in its turn, after the
+  // calls decided before it (so a report made before newPage still goes with the old page).
+  const later = (call) => {
+    const batch = take();
+    const run = chain.then(() => call(batch));
     chain = run.then(noop, noop);
-    run.catch(noop); // failures reach the callbacks and the REQUEST_COMPLETE events
+    run.catch(noop); // failures were told (events, callbacks) where they happened
   };
 
   // Pushes of the same tick travel together, in the call lpmon makes right after.
   const flushSoon = () => {
-    if (started && !flushing) flushing = setTimeout(() => { flushing = 0; queue(sendPending); });
+    if (started && !flushing) flushing = setTimeout(() => { flushing = 0; later(sendBatch); });
   };
 
   // ---- install
@@ -158,30 +190,34 @@ export function installLpTag(w, tag, api) {
   tag.defer = (fn) => { if (typeof fn === 'function') guard(fn); };
   const early = tag.sdes;
   tag.sdes = {
-    push(sdes) { add(sdes); flushSoon(); },
+    push(...sdes) { add(sdes); flushSoon(); },
     send(sde, cb) {
       if (typeof sde === 'function') [cb, sde] = [sde, undefined];
-      add(sde);
+      add([sde]);
       if (typeof cb === 'function') waiting.push(cb);
-      queue(sendPending);
+      later(sendBatch);
     },
-    get: (type) => store.filter((s) => !type || s.type === type),
+    // As the tag's: all of the page's SDEs, or those of one type (undefined when there is none).
+    get(type) {
+      const found = store.filter((s) => !type || s.type === type);
+      return type && !found.length ? undefined : found;
+    },
   };
   tag.newPage = (url, options) => {
     const o = isObj(options) ? options : {};
     if (o.section !== undefined) tag.section = o.section;
     store = [];
-    pageId = undefined;
-    add(o.sdes);
-    if (started) queue(() => visit(url, noop));
+    add([o.sdes]);
+    const section = tag.section;
+    if (started) later((batch) => visit(url, section, batch));
     else nextUrl = url;
   };
   tag.identities = tag.identities || [];
   tag.hooks = tag.hooks || [];
 
-  // What an lpTag snippet queued before lpmon: deferred binds and triggers, `ev` entries
+  // What an lpTag snippet queued before lpmon: deferred binds, triggers and functions, `ev` entries
   // ({appName, eventName, data} or [appName, eventName, data], triggered), then the SDEs.
-  for (const q of [tag._defB, tag._defT, tag.ev]) {
+  for (const q of [tag._defB, tag._defT, tag._defL, tag.ev]) {
     if (!Array.isArray(q)) continue;
     for (const e of q.splice(0)) {
       if (typeof e === 'function') guard(e);
@@ -216,15 +252,15 @@ export function installLpTag(w, tag, api) {
   });
 
   return {
-    // Called once lpmon is ready (ok) or has failed; resolves once the start-page call is sent.
+    // Called once lpmon is ready (ok) or has failed; resolves once the start-page call is done,
+    // so that calls queued before lpmon loaded follow it. Without lpmon the page view is lost:
+    // that is told too.
     start(ok) {
       started = ok;
-      if (!ok) return open();
-      return new Promise((issued) => {
-        const page = visit(nextUrl, issued);
-        page.then(issued, issued);
-        open(page.then(noop, noop));
-      });
+      const page = ok ? visit(nextUrl, tag.section, take()) : api.engage().catch(told('SP_FAILED'));
+      const done = page.then(noop, noop);
+      open(done);
+      return done;
     },
   };
 }

@@ -20,6 +20,12 @@ const WASM_OPT_FLAGS = [
   '--enable-reference-types', '--enable-multivalue', '--strip-debug', '--strip-producers',
 ];
 
+// A clean build: whatever pkg/ and dist/ held before goes first. A leftover there can change the
+// package (a `pkg/.gitignore` from a plain `wasm-pack build` hides pkg/agent/ from `npm pack`) or
+// be shipped although nothing built it.
+rmSync(pkg, { recursive: true, force: true });
+rmSync(dist, { recursive: true, force: true });
+
 async function step(what, cmd, args) {
   const code = await run(cmd, args);
   if (code !== 0) fail(`${what} failed (exit ${code})`);
@@ -76,6 +82,9 @@ rmSync(join(agentDir, 'snippets'), { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 await step('bundle loader', 'esbuild', [join(root, 'js', 'loader.js'), '--bundle', '--minify', '--format=iife',
   '--target=es2017', `--outfile=${join(dist, 'lpmon.js')}`, '--log-level=warning']);
+// The debug panel: a file of its own, which the loader imports only in debug mode.
+await step('bundle debug panel', 'esbuild', [join(root, 'js', 'debug-panel.js'), '--bundle', '--minify', '--format=esm',
+  '--target=es2020', `--outfile=${join(dist, 'lpmon-debug.js')}`, '--log-level=warning']);
 // The inline pre-load snippet the README shows (tests/e2e/snippet.test.mjs keeps them identical).
 await step('minify snippet', 'esbuild', [join(root, 'js', 'snippet.js'), '--minify', '--target=es2017',
   `--outfile=${join(dist, 'snippet.min.js')}`, '--log-level=warning']);
@@ -85,6 +94,7 @@ copyFileSync(wasm, join(dist, 'lpmon_bg.wasm'));
 export function sizes() {
   const files = {
     wasm: wasm, glue: join(pkg, 'lpmon.js'), loader: join(dist, 'lpmon.js'), snippet: join(dist, 'snippet.min.js'),
+    panel: join(dist, 'lpmon-debug.js'),
     agentWasm, agentGlue: join(agentDir, 'lpmon_agent.js'),
   };
   const out = {};
@@ -103,7 +113,8 @@ export function sizes() {
 const s = sizes();
 writeFileSync(join(dist, 'sizes.json'), JSON.stringify(s, null, 2) + '\n');
 console.log('lpmon build: bytes      raw    gzip  brotli');
-for (const k of ['wasm', 'glue', 'loader', 'total', 'snippet', 'agentWasm', 'agentGlue']) {
+for (const k of ['wasm', 'glue', 'loader', 'total', 'snippet', 'panel', 'agentWasm', 'agentGlue']) {
+  if (k === 'panel') console.log('  debug panel (dist/lpmon-debug.js, loaded in debug mode only):');
   if (k === 'agentWasm') console.log('  agent side (pkg/agent/, loaded on first agent call only):');
   console.log(`  ${k.padEnd(9)} ${String(s[k].raw).padStart(8)} ${String(s[k].gzip).padStart(7)} ${String(s[k].brotli).padStart(7)}`);
 }

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { root } from './tools.mjs';
 
 export const BUDGET = 40 * 1024;
+/** The debug panel is a file of its own (dist/lpmon-debug.js), outside the total above. */
+export const PANEL_BUDGET = 8 * 1024;
 export const GOAL = 18 * 1024;
 const PARTS = ['wasm', 'glue', 'loader'];
 
@@ -22,7 +24,10 @@ export function judge(sizes) {
   lines.push(ok
     ? `ok: ${BUDGET - total} B under the ${kb(BUDGET)} budget (${BUDGET} B); ${goal}`
     : `FAIL: ${total - BUDGET} B over the ${kb(BUDGET)} budget (${BUDGET} B); ${goal}`);
-  return { ok, total, lines };
+  const panel = sizes.panel?.gzip;
+  const panelOk = Number.isInteger(panel) && panel <= PANEL_BUDGET;
+  lines.push(`  panel   ${String(panel).padStart(6)} B gzip, debug mode only: ${panelOk ? 'ok' : 'FAIL'} (budget ${PANEL_BUDGET} B)`);
+  return { ok: ok && panelOk, total, lines };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -33,7 +38,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error(`size gate: cannot read dist/sizes.json (run node scripts/build.mjs first): ${e.message}`);
     process.exit(1);
   }
-  const { ok, lines } = judge(sizes);
+  const { ok: sized, lines } = judge(sizes);
+  // The panel stays out of what every page downloads: the loader only names its file, for the
+  // import() that debug mode makes, and carries none of its code (the panel's shadow root and
+  // stylesheet, the audit's event).
+  const loader = readFileSync(join(root, 'dist', 'lpmon.js'), 'utf8');
+  const apart = loader.includes('lpmon-debug.js') && !['attachShadow', 'focus-visible', 'IMPRESSION_MISSING'].some((s) => loader.includes(s));
+  lines.push(apart ? '  the loader imports dist/lpmon-debug.js lazily and holds none of its code'
+    : '  FAIL: the loader does not load the panel lazily (its code is bundled in, or its import is gone)');
+  const ok = sized && apart;
   console.log('lpmon size gate (gzip -9 of what a page downloads):');
   for (const l of lines) console.log(l);
   process.exit(ok ? 0 : 1);

@@ -1,7 +1,9 @@
 // The ops dashboard: live Engagement Activity as a hand-drawn SVG chart, and a visit viewer that
 // turns Visit Information into a timeline. It uses lpmon's agent client the way a brand's agent
-// tool would; everything from the server goes into the page as text, never as HTML.
+// tool would; everything from the server goes into the page as text, never as HTML. The campaign
+// funnel card comes from dashboard-funnel.js.
 import { createAgentClient } from '/js/index.js';
+import { startFunnel } from '/dashboard-funnel.js';
 
 const $ = (id) => document.getElementById(id);
 const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.content ?? '';
@@ -309,6 +311,8 @@ const params = new URLSearchParams(location.search);
 useVisit(params.get('vid') && params.get('sid') ? { vid: params.get('vid'), sid: params.get('sid') } : currentVisitor());
 refreshActivity();
 setInterval(refreshActivity, ACTIVITY_EVERY_MS);
+// The campaign funnel card; tests call `refresh()` to redraw at once.
+window.lpmonDashboard = { funnel: startFunnel($('funnel'), api) };
 setInterval(refreshVisit, VISIT_EVERY_MS);
 let resized = null;
 addEventListener('resize', () => { clearTimeout(resized); resized = setTimeout(refreshActivity, 150); });

@@ -1,10 +1,14 @@
-//! Command-line flags.
+//! Command-line flags, and how they fill the model's configuration ([`Settings`]).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use clap::{Parser, ValueEnum};
+use clap::{Args, Parser, ValueEnum};
 
-use crate::campaign_file::{self, Loaded};
+use crate::model::campaign_file::{self, Loaded};
+use crate::model::capping::{CappingFlags, Limits};
+use crate::model::catalog;
+use crate::model::config::{AgentConfig, Lifetimes, Settings, Stale};
 
 /// Local emulator of the LivePerson Monitoring API (and CSDS) for lpmon's demo site and tests.
 ///
@@ -69,8 +73,8 @@ pub struct Cli {
     pub app_installation_id: String,
 
     /// What a call carrying an unknown or expired vid/sid gets.
-    #[arg(long, value_enum, default_value_t = Stale::NewSession)]
-    pub stale: Stale,
+    #[arg(long, value_enum, default_value_t = StaleFlag::NewSession)]
+    pub stale: StaleFlag,
 
     /// Minutes without calls after which a monitor session expires.
     #[arg(long, default_value_t = 30)]
@@ -110,16 +114,17 @@ pub struct Cli {
 
     /// Credentials and limits of the agent APIs (Visit Information, Engagement Activity).
     #[command(flatten)]
-    pub agent: crate::agent::AgentFlags,
+    pub agent: AgentFlags,
 
     /// Log filter for stderr, in tracing's EnvFilter syntax (e.g. `info`, `debug`, `warn`).
     #[arg(long, default_value = "info")]
     pub log: String,
 }
 
-/// The answer to a vid/sid pair the emulator does not know (or no longer knows).
+/// The answer to a vid/sid pair the emulator does not know (or no longer knows): the flag's
+/// spelling of the model's [`Stale`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Stale {
+pub enum StaleFlag {
     /// Open a new session and answer 201 with the new pair (what the real server does).
     NewSession,
     /// Answer 404 with internal code 37 (unknown visitor) or 39 (unknown session).
@@ -137,4 +142,98 @@ fn parse_campaign_file(text: &str) -> Result<CampaignFile, String> {
     let path = PathBuf::from(text);
     let loaded = campaign_file::load(&path)?;
     Ok(CampaignFile { path, loaded })
+}
+
+/// Agent API credentials and limits (test values: the emulator is not a place for real secrets).
+#[derive(Debug, Clone, Args)]
+pub struct AgentFlags {
+    /// Bearer token the agent APIs (Visit Information, Engagement Activity) accept. The site
+    /// listener fills it into pages as %LPMON_AGENT_TOKEN% for the ops dashboard.
+    #[arg(long, default_value = "emulator-agent-token")]
+    pub agent_bearer: String,
+
+    /// OAuth 1.0a consumer key (app key) the agent APIs accept; requests must be signed with
+    /// HMAC-SHA1 and are verified.
+    #[arg(long, default_value = "emulator-consumer-key")]
+    pub oauth_consumer_key: String,
+
+    /// Secret of --oauth-consumer-key.
+    #[arg(long, default_value = "emulator-consumer-secret")]
+    pub oauth_consumer_secret: String,
+
+    /// OAuth 1.0a access token the agent APIs accept.
+    #[arg(long, default_value = "emulator-access-token")]
+    pub oauth_token: String,
+
+    /// Secret of --oauth-token.
+    #[arg(long, default_value = "emulator-token-secret")]
+    pub oauth_token_secret: String,
+
+    /// Engagement Activity requests answered at the same time; one more gets 429 with
+    /// `Retry-After: 1`.
+    #[arg(long, default_value_t = 4)]
+    pub engactivity_max_concurrent: usize,
+
+    /// How long each Engagement Activity request takes (ms), so that concurrency is real.
+    #[arg(long, default_value_t = 50)]
+    pub engactivity_latency_ms: u64,
+}
+
+impl From<StaleFlag> for Stale {
+    fn from(flag: StaleFlag) -> Self {
+        match flag {
+            StaleFlag::NewSession => Stale::NewSession,
+            StaleFlag::NotFound => Stale::NotFound,
+        }
+    }
+}
+
+impl From<&AgentFlags> for AgentConfig {
+    fn from(flags: &AgentFlags) -> Self {
+        Self {
+            bearer: flags.agent_bearer.clone(),
+            oauth_consumer_key: flags.oauth_consumer_key.clone(),
+            oauth_consumer_secret: flags.oauth_consumer_secret.clone(),
+            oauth_token: flags.oauth_token.clone(),
+            oauth_token_secret: flags.oauth_token_secret.clone(),
+            engactivity_max_concurrent: flags.engactivity_max_concurrent,
+            engactivity_latency_ms: flags.engactivity_latency_ms,
+        }
+    }
+}
+
+impl Settings {
+    /// The model's configuration as the flags (and the campaign file they name) say.
+    pub fn from_cli(cli: &Cli, api_host: String) -> Self {
+        let catalog = match &cli.campaigns {
+            Some(file) => file.loaded.catalog.clone(),
+            None => catalog::builtin(&cli.account, &cli.app_installation_id),
+        };
+        let (account, app_installation_id) = catalog
+            .first_pair()
+            .map(|(a, i)| (a.to_owned(), i.to_owned()))
+            .unwrap_or_else(|| (cli.account.clone(), cli.app_installation_id.clone()));
+        let flags = CappingFlags {
+            per_visitor: cli.cap_sessions_per_visitor,
+            per_account: cli.cap_sessions_per_account,
+            window_minutes: cli.cap_window_minutes,
+            status: cli.cap_status,
+        };
+        Self {
+            account,
+            app_installation_id,
+            capping: Limits::resolve(catalog.capping, flags),
+            conversation_on_accept: cli.conversation_on_accept || catalog.conversation_on_accept,
+            catalog: Arc::new(catalog),
+            campaign_file: cli.campaigns.as_ref().map(|f| f.path.clone()),
+            stale: cli.stale.into(),
+            lifetimes: Lifetimes {
+                idle_ms: cli.session_idle_minutes.saturating_mul(60_000),
+                max_ms: cli.session_max_hours.saturating_mul(3_600_000),
+            },
+            offer_engagement: !cli.no_engagement,
+            api_host,
+            agent: AgentConfig::from(&cli.agent),
+        }
+    }
 }

@@ -12,41 +12,19 @@
 //! reporting funnel; and the agent-side APIs of the seeds: Visit Information (built from what each
 //! session received) and Engagement Activity (generated metrics), both behind a bearer token or a
 //! verified OAuth 1.0a signature.
+//!
+//! Three parts, imported one way only: `model` (plain Rust) decides every answer and imports
+//! neither of the others; `cli` (clap) fills the model's configuration; `http` (axum) binds as
+//! the flags say and routes requests to handlers that call the model. ARCHITECTURE.md at the
+//! repository root has the code map.
 
-pub mod access_log;
-pub mod agent;
-pub mod answer;
-pub mod availability;
-pub mod call_body;
-pub mod campaign_file;
-pub mod campaign_view;
-pub mod capping;
-pub mod catalog;
 pub mod cli;
-pub mod clock;
-pub mod control;
-pub mod conversations;
-pub mod cors;
-pub mod csds;
-pub mod endpoint;
-pub mod engactivity;
-pub mod faults;
-pub mod funnel;
-pub mod ids;
-pub mod journal;
-pub mod monitoring;
-pub mod oauth;
-pub mod rules;
-pub mod sde;
-pub mod sde_merge;
-pub mod server;
-pub mod sessions;
-pub mod site;
-pub mod state;
-pub mod targeting;
-pub mod trace;
-pub mod visit_state;
+pub mod http;
+pub mod model;
 
-pub use cli::{Cli, Stale};
-pub use server::Bound;
-pub use state::{AppState, Settings};
+// Paths the integration tests and the binary use.
+pub use cli::Cli;
+pub use http::server::{self, Bound};
+pub use http::site;
+pub use http::state::AppState;
+pub use model::{Settings, Stale};

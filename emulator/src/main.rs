@@ -4,7 +4,8 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use lpmon_emulator::{campaign_view, Bound, Cli};
+use lpmon_emulator::http::campaign_view;
+use lpmon_emulator::{Bound, Cli};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]

@@ -55,7 +55,7 @@ pub fn create_monitor(
     let cfg = Config::from_json(&json).map_err(|e| to_js_error(&e))?;
     let on_event = convert::on_event(&config);
     driver::set_to_js(settled);
-    let props = client_props::defaults(&browser_facts());
+    let props = client_props::engagement(&browser_facts());
     let (machine, monitor) = driver::create(cfg, on_event, props).map_err(|e| to_js_error(&e))?;
     Ok(Monitor { machine, monitor })
 }

@@ -38,6 +38,8 @@ export type LpmonEvent =
   | { app: 'lp_monitoringSDK'; name: 'REQUEST_COMPLETE'; data: { method: CallName; status: number; created?: boolean } }
   /** A call is retried after `pauseMs`. */
   | { app: 'lp_monitoringSDK'; name: 'RETRY'; data: { method: CallName; status: number; attempt: number; pauseMs: number } }
+  /** Debug mode: an engagement offered with status 'expose' got no impDisplay within 10 s. */
+  | { app: 'lp_monitoringSDK'; name: 'IMPRESSION_MISSING'; data: { campaignId: number | string; engagementId: number | string; contextId: string | number } }
   /** Impression events dropped because their session was gone. */
   | { app: 'lp_monitoringSDK'; name: 'IMPRESSIONS_DROPPED'; data: { dropped: number } }
   /** localStorage failed (lpmon keeps the session in memory), or held a value lpmon ignored. */
@@ -63,6 +65,22 @@ export interface Identity {
   sub: string;
 }
 
+/**
+ * `clientProperties` of `engage`: the fields the Monitoring API documents, nothing else (another
+ * field is a `validation` error). lpmon fills in deviceFamily, os/osName and osVersion; `null`
+ * leaves one out.
+ */
+export interface EngagementClientProperties {
+  appVersion?: string | null;
+  deviceFamily?: 'DESKTOP' | 'TABLET' | 'MOBILE' | null;
+  /** IPv4, e.g. '192.0.2.7'. */
+  ipAddress?: string | null;
+  os?: 'WINDOWS' | 'MAC_OSX' | 'LINUX' | 'IOS' | 'ANDROID' | null;
+  osName?: 'WINDOWS' | 'MAC_OSX' | 'LINUX' | 'IOS' | 'ANDROID' | null;
+  osVersion?: string | null;
+}
+
+/** The Connector API's `client-properties` header (`clientPropertiesHeader`): a wider set. */
 export interface ClientProperties {
   appVersion?: string;
   deviceFamily?: 'DESKTOP' | 'TABLET' | 'MOBILE';
@@ -139,7 +157,7 @@ export interface EngageRequest {
   entryPoints?: string[];
   engagementAttributes?: Sde[];
   pageId?: string;
-  clientProperties?: ClientProperties;
+  clientProperties?: EngagementClientProperties;
 }
 
 export interface ReportRequest {

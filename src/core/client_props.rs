@@ -1,10 +1,25 @@
-//! Default `clientProperties` for the engagement call, derived from what the browser tells.
+//! Client properties, two sets for two places. The Monitoring API's engagement body takes the
+//! fields its docs list ([`ENGAGEMENT_FIELDS`]); the Connector API's `client-properties` header
+//! takes a wider set (browser, time zone, `integration: "WEB_SDK"`, …). An undocumented field in the
+//! engagement body could make the server refuse the whole call, so each set stays in its place.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use crate::core::error::Error;
 use crate::core::json::Json;
 use crate::core::text::{contains, span, split_once};
+
+/// The `clientProperties` fields the engagement method documents (its table says `os`, its
+/// example `osName`; both are accepted). `appVersion` and `ipAddress` only the caller can tell.
+pub const ENGAGEMENT_FIELDS: [&str; 6] = [
+    "appVersion",
+    "deviceFamily",
+    "ipAddress",
+    "os",
+    "osName",
+    "osVersion",
+];
 
 /// What the platform knows about the browser.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -17,9 +32,9 @@ pub struct BrowserFacts {
     pub time_zone: Option<String>,
 }
 
-/// `{deviceFamily, os, osName, osVersion, browser, browserVersion, timeZone, integration,
-/// integrationVersion}`; fields that cannot be told are left out.
-pub fn defaults(facts: &BrowserFacts) -> Json {
+/// The engagement body's defaults: `{deviceFamily, os, osName, osVersion}`, documented fields
+/// only; those that cannot be told are left out.
+pub fn engagement(facts: &BrowserFacts) -> Json {
     let ua = facts.user_agent.as_str();
     let touch_mac = contains(ua, "Macintosh") && facts.max_touch_points > 1;
     let family = if contains(ua, "iPad")
@@ -42,7 +57,14 @@ pub fn defaults(facts: &BrowserFacts) -> Json {
             p.set("osVersion", Json::Str(v));
         }
     }
-    if let Some((browser, version)) = browser(ua) {
+    p
+}
+
+/// The `client-properties` header's defaults: [`engagement`]'s, then `browser`,
+/// `browserVersion`, `timeZone`, `integration: "WEB_SDK"` and `integrationVersion`.
+pub fn header(facts: &BrowserFacts) -> Json {
+    let mut p = engagement(facts);
+    if let Some((browser, version)) = browser(&facts.user_agent) {
         p.set("browser", Json::str(browser));
         if let Some(v) = version {
             p.set("browserVersion", Json::str(v));
@@ -58,6 +80,49 @@ pub fn defaults(facts: &BrowserFacts) -> Json {
     p.set("integration", Json::str("WEB_SDK"));
     p.set("integrationVersion", Json::str(env!("CARGO_PKG_VERSION")));
     p
+}
+
+/// Whether `key` is one of [`ENGAGEMENT_FIELDS`].
+pub fn documented(key: &str) -> bool {
+    matches!(
+        key,
+        "appVersion" | "deviceFamily" | "ipAddress" | "os" | "osName" | "osVersion"
+    )
+}
+
+/// `defaults` overridden by the caller's `given` (an object of strings, or null for none): a
+/// string replaces a default, `null` leaves one out. With `documented_only`, a key outside
+/// [`ENGAGEMENT_FIELDS`] is refused.
+pub fn merge(defaults: &Json, given: &Json, documented_only: bool) -> Result<Json, Error> {
+    let mut out = defaults.clone();
+    let given = match given {
+        Json::Null => return Ok(out),
+        Json::Obj(given) => given,
+        _ => return Err(Error::invalid(&["clientProperties must be an object"])),
+    };
+    for (key, value) in given {
+        if documented_only && !documented(key) {
+            return Err(Error::invalid(&[
+                "clientProperties.",
+                key,
+                " is not an engagement field",
+            ]));
+        }
+        match value {
+            Json::Str(_) => out.set(key, value.clone()),
+            Json::Null => {
+                out.take(key);
+            }
+            _ => {
+                return Err(Error::invalid(&[
+                    "clientProperties.",
+                    key,
+                    " must be a string",
+                ]))
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn os(ua: &str, touch_mac: bool) -> Option<(&'static str, Option<String>)> {
@@ -121,25 +186,41 @@ fn after<'a>(ua: &'a str, marker: &str) -> Option<&'a str> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
-    fn props(ua: &str, touch: u32) -> String {
-        defaults(&BrowserFacts {
+    fn facts(ua: &str, touch: u32) -> BrowserFacts {
+        BrowserFacts {
             user_agent: ua.into(),
             max_touch_points: touch,
             time_zone: Some("Europe/Paris".into()),
-        })
-        .to_text()
+        }
+    }
+
+    fn keys(p: &Json) -> Vec<&str> {
+        p.as_obj()
+            .unwrap_or_default()
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect()
     }
 
     const VERSION: &str = env!("CARGO_PKG_VERSION");
+    const MAC_CHROME: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/129.0.0.0 Safari/537.36";
 
     #[test]
-    fn desktop_chrome_on_mac() {
-        let ua = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/129.0.0.0 Safari/537.36";
+    fn engagement_body_gets_the_documented_fields_only() {
         assert_eq!(
-            props(ua, 0),
+            engagement(&facts(MAC_CHROME, 0)).to_text(),
+            r#"{"deviceFamily":"DESKTOP","os":"MAC_OSX","osName":"MAC_OSX","osVersion":"10.15.7"}"#
+        );
+    }
+
+    #[test]
+    fn header_gets_the_wider_set() {
+        assert_eq!(
+            header(&facts(MAC_CHROME, 0)).to_text(),
             [
                 r#"{"deviceFamily":"DESKTOP","os":"MAC_OSX","osName":"MAC_OSX","osVersion":"10.15.7","browser":"CHROME","browserVersion":"129.0.0.0","#,
                 r#""timeZone":"Europe/Paris","integration":"WEB_SDK","integrationVersion":""#,
@@ -161,38 +242,96 @@ mod tests {
             ("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", 0, "DESKTOP", "LINUX", "FIREFOX"),
         ];
         for (ua, touch, family, os, browser) in cases {
-            let p = defaults(&BrowserFacts {
+            let f = BrowserFacts {
                 user_agent: ua.into(),
                 max_touch_points: touch,
                 time_zone: None,
-            });
-            assert_eq!(
-                p.get("deviceFamily").and_then(Json::as_str),
-                Some(family),
-                "{ua}"
+            };
+            let (body, head) = (engagement(&f), header(&f));
+            for p in [&body, &head] {
+                assert_eq!(
+                    p.get("deviceFamily").and_then(Json::as_str),
+                    Some(family),
+                    "{ua}"
+                );
+                assert_eq!(p.get("os").and_then(Json::as_str), Some(os), "{ua}");
+                assert!(p.get("timeZone").is_none());
+            }
+            assert!(
+                keys(&body).iter().all(|k| ENGAGEMENT_FIELDS.contains(k)),
+                "{ua}: {}",
+                body.to_text()
             );
-            assert_eq!(p.get("os").and_then(Json::as_str), Some(os), "{ua}");
             assert_eq!(
-                p.get("browser").and_then(Json::as_str),
+                head.get("browser").and_then(Json::as_str),
                 Some(browser),
                 "{ua}"
             );
-            assert!(p.get("timeZone").is_none());
         }
     }
 
     #[test]
-    fn unknown_agent_still_has_integration() {
-        let p = defaults(&BrowserFacts::default());
+    fn unknown_agent() {
+        let f = BrowserFacts::default();
+        assert_eq!(engagement(&f).to_text(), r#"{"deviceFamily":"DESKTOP"}"#);
         assert_eq!(
-            p.get("deviceFamily").and_then(Json::as_str),
-            Some("DESKTOP")
+            header(&f).to_text(),
+            [
+                r#"{"deviceFamily":"DESKTOP","integration":"WEB_SDK","integrationVersion":""#,
+                VERSION,
+                r#""}"#
+            ]
+            .concat()
         );
-        assert!(p.get("os").is_none() && p.get("browser").is_none());
-        assert_eq!(p.get("integration").and_then(Json::as_str), Some("WEB_SDK"));
+    }
+
+    #[test]
+    fn documented_is_the_documented_list() {
+        for key in ENGAGEMENT_FIELDS {
+            assert!(documented(key), "{key}");
+        }
+        for key in [
+            "",
+            "appId",
+            "browser",
+            "timeZone",
+            "integration",
+            "OS",
+            "osname",
+            "os ",
+        ] {
+            assert!(!documented(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn merge_overrides_removes_and_refuses() {
+        let j = |t: &str| Json::parse(t).unwrap();
+        let defaults = j(r#"{"deviceFamily":"DESKTOP","os":"LINUX","osName":"LINUX"}"#);
+        let given = j(r#"{"os":"WINDOWS","osName":null,"appVersion":"4.2.0"}"#);
+        let want = r#"{"deviceFamily":"DESKTOP","os":"WINDOWS","appVersion":"4.2.0"}"#;
+        assert_eq!(merge(&defaults, &given, true).unwrap().to_text(), want);
+        assert_eq!(merge(&defaults, &given, false).unwrap().to_text(), want);
+        assert_eq!(merge(&defaults, &Json::Null, false).unwrap(), defaults);
+        // Outside the documented set: refused for the engagement body, taken for the header.
+        let wide = j(r#"{"appId":"shop","integration":"WEB_SDK"}"#);
+        let e = merge(&defaults, &wide, true).unwrap_err();
+        assert_eq!(e.kind(), "validation");
+        assert!(e.message().starts_with("clientProperties.appId "), "{e:?}");
         assert_eq!(
-            p.get("integrationVersion").and_then(Json::as_str),
-            Some(VERSION)
+            merge(&defaults, &wide, false).unwrap().to_text(),
+            r#"{"deviceFamily":"DESKTOP","os":"LINUX","osName":"LINUX","appId":"shop","integration":"WEB_SDK"}"#
         );
+        for bad in [
+            r#"{"appVersion":2}"#,
+            r#"{"os":{"name":"x"}}"#,
+            "[]",
+            "\"x\"",
+        ] {
+            for only in [false, true] {
+                let e = merge(&defaults, &j(bad), only).unwrap_err();
+                assert_eq!(e.kind(), "validation", "{bad}");
+            }
+        }
     }
 }

@@ -114,7 +114,7 @@ pub trait Locks {
 
 /// Debug and compatibility events (`lp_monitoringSDK`/`SP_SENT`, storage fallback, ...).
 pub trait Events {
-    /// Publishes event `name` of lpmon's app ([`crate::core::monitor::APP`]); `data` is the JSON
+    /// Publishes event `name` of lpmon's app ([`crate::core::machine::APP`]); `data` is the JSON
     /// text of an object, which never carries consumer data or SDE contents.
     fn emit(&self, name: &str, data: &str);
 }

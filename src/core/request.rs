@@ -3,6 +3,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use crate::core::client_props;
 use crate::core::config::Config;
 use crate::core::error::Error;
 use crate::core::json::Json;
@@ -92,19 +93,11 @@ pub fn csds(cfg: &Config) -> HttpRequest {
 }
 
 /// The engagement body: the caller's fields, checked, with client properties filled in from
-/// `defaults` wherever the caller gave none.
+/// `defaults` wherever the caller gave none. Only the documented client properties go in.
 pub fn engagement_body(req: &Json, defaults: &Json) -> Result<Json, Error> {
     let mut body = common_fields(req, Target::Engagement)?;
-    let mut props = defaults.clone();
-    match req.get("clientProperties") {
-        None | Some(Json::Null) => {}
-        Some(Json::Obj(given)) => {
-            for (k, v) in given {
-                props.set(k, v.clone());
-            }
-        }
-        Some(_) => return Err(Error::invalid(&["clientProperties must be an object"])),
-    }
+    let given = req.get("clientProperties").unwrap_or(&Json::Null);
+    let props = client_props::merge(defaults, given, true)?;
     body.set("clientProperties", props);
     Ok(body)
 }
@@ -303,18 +296,26 @@ mod tests {
 
     #[test]
     fn engagement_body_merges_client_properties() {
-        let defaults = j(r#"{"deviceFamily":"DESKTOP","os":"LINUX","integration":"WEB_SDK"}"#);
+        // The defaults of a Chrome on Linux with a time zone: the browser and the zone stay out.
+        let defaults = client_props::engagement(&client_props::BrowserFacts {
+            user_agent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36".into(),
+            max_touch_points: 0,
+            time_zone: Some("Europe/Paris".into()),
+        });
         let b = engagement_body(
-            &j(r#"{"entryPoints":["http://x","sec://Sport"],"pageId":7,"clientProperties":{"os":"WINDOWS","appId":"a"},"ignored":1}"#),
+            &j(r#"{"entryPoints":["http://x","sec://Sport"],"pageId":7,"clientProperties":{"os":"WINDOWS","osName":null,"appVersion":"4.2.0","ipAddress":"192.0.2.7"},"ignored":1}"#),
             &defaults,
         )
         .unwrap();
         assert_eq!(
             b.to_text(),
-            r#"{"entryPoints":["http://x","sec://Sport"],"pageId":"7","clientProperties":{"deviceFamily":"DESKTOP","os":"WINDOWS","integration":"WEB_SDK","appId":"a"}}"#
+            r#"{"entryPoints":["http://x","sec://Sport"],"pageId":"7","clientProperties":{"deviceFamily":"DESKTOP","os":"WINDOWS","appVersion":"4.2.0","ipAddress":"192.0.2.7"}}"#
         );
-        // No request at all is an empty engagement call.
-        assert!(engagement_body(&Json::Null, &defaults).is_ok());
+        // No request at all is an empty engagement call, with the defaults.
+        assert_eq!(
+            engagement_body(&Json::Null, &defaults).unwrap().to_text(),
+            r#"{"clientProperties":{"deviceFamily":"DESKTOP","os":"LINUX","osName":"LINUX"}}"#
+        );
     }
 
     #[test]
@@ -328,6 +329,9 @@ mod tests {
             r#"{"entryPoints":["a",1]}"#,
             r#"{"pageId":""}"#,
             r#"{"clientProperties":[]}"#,
+            r#"{"clientProperties":{"appId":"a"}}"#,
+            r#"{"clientProperties":{"integration":"WEB_SDK"}}"#,
+            r#"{"clientProperties":{"appVersion":4}}"#,
             r#"{"engagementAttributes":[{"type":"impAccept","campaign":1,"engId":2}]}"#,
             r#"[]"#,
         ] {

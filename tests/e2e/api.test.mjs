@@ -48,12 +48,46 @@ test('engage answers the documented shape; created only on 201', async () => {
   assert.equal(first.sessionId, sid);
   assert.equal(typeof first.engagementDetails[0].campaignId, 'number', 'ids stay JS numbers');
   assert.equal(first.engagementDetails[0].campaignId, 2739012212);
+  // The engagement body carries the documented client properties only (headless Chromium on
+  // Linux); the wider set is clientPropertiesHeader's (tests/e2e/agent.test.mjs).
   const sent = await calls(ctl, 'engagement');
-  assert.equal(sent[0].body.clientProperties.integration, 'WEB_SDK');
-  assert.equal(sent[0].body.clientProperties.browser, 'CHROME');
-  assert.equal(sent[0].body.clientProperties.deviceFamily, 'DESKTOP');
-  assert.match(sent[0].body.clientProperties.integrationVersion, /^\d+\.\d+\.\d+$/);
-  assert.ok(sent[0].body.clientProperties.timeZone);
+  assert.deepEqual(sent[0].body.clientProperties, { deviceFamily: 'DESKTOP', os: 'LINUX', osName: 'LINUX' });
+  assert.deepEqual(sent[1].body.clientProperties, sent[0].body.clientProperties);
+});
+
+test('engage: documented client properties from the caller go in; any other field is refused before sending', async () => {
+  const r = await inPage(async (lpmon, config) => {
+    const m = lpmon.createMonitor(config);
+    await m.engage({ clientProperties: { appVersion: '4.2.0', ipAddress: '192.0.2.7', osVersion: '6.8', osName: null } });
+    const refused = [];
+    for (const clientProperties of [{ appId: 'shop' }, { integration: 'WEB_SDK' }, { appVersion: 4 }]) {
+      try {
+        await m.engage({ clientProperties });
+        refused.push(null);
+      } catch (e) {
+        refused.push({ name: e.name, kind: e.kind, message: e.message });
+      }
+    }
+    const header = JSON.parse(lpmon.clientPropertiesHeader({ appId: 'shop' }));
+    return { refused, header };
+  });
+  assert.ok(r.ok, JSON.stringify(r.err));
+  const sent = await calls(ctl, 'engagement');
+  assert.equal(sent.length, 1, 'the refused calls sent nothing');
+  assert.deepEqual(sent[0].body.clientProperties, {
+    deviceFamily: 'DESKTOP', os: 'LINUX', osVersion: '6.8', appVersion: '4.2.0', ipAddress: '192.0.2.7',
+  });
+  assert.deepEqual(r.ok.refused.map((e) => e && `${e.name}/${e.kind}`), Array(3).fill('LpmonError/validation'));
+  assert.match(r.ok.refused[0].message, /^clientProperties\.appId is not an engagement field$/);
+  assert.match(r.ok.refused[2].message, /clientProperties\.appVersion must be a string/);
+  // The header keeps the wider set, the caller's appId added.
+  const { header } = r.ok;
+  assert.deepEqual(Object.keys(header), [
+    'deviceFamily', 'os', 'osName', 'browser', 'browserVersion', 'timeZone', 'integration', 'integrationVersion', 'appId',
+  ]);
+  assert.equal(header.integration, 'WEB_SDK');
+  assert.equal(header.browser, 'CHROME');
+  assert.match(header.integrationVersion, /^\d+\.\d+\.\d+$/);
 });
 
 test('getVid/getSid return undefined (not null, not "") without a session', async () => {

@@ -81,8 +81,34 @@ test('the dashboard renders live activity and the current visit as a timeline', 
   assert.ok((await page.$$eval('#agents tbody tr', (r) => r.length)) > 0);
   assert.match(await page.textContent('#live'), /live/);
 
-  // The funnel is another helper's: its section is there, and a missing script breaks nothing.
-  assert.equal(await page.$$eval('section#funnel', (s) => s.length), 1);
+  // The funnel card draws the built-in campaign from the emulator's counts.
+  await page.waitForSelector('#funnel[data-renders] svg[data-funnel="total"]', { timeout: 10000 });
+  const funnel = await ctl.funnel();
+  const drawn = await page.$$eval('svg[data-funnel="total"] text[data-step]', (t) => t.map((x) => [x.dataset.step, Number(x.textContent)]));
+  assert.deepEqual(Object.fromEntries(drawn), funnel.totals.counts);
+  assert.equal(await page.$$eval('#funnel article[data-campaign-id]', (a) => a.length), funnel.campaigns.length);
+
+  // Every section is there, visible, titled and filled, and all share the dashboard's card style.
+  const sections = await page.$$eval('main > section', (list) => list.map((s) => {
+    const box = s.getBoundingClientRect();
+    const css = getComputedStyle(s);
+    return {
+      id: s.id, card: s.classList.contains('card'), title: s.querySelector('h2')?.textContent ?? '',
+      width: box.width, height: box.height,
+      look: [css.backgroundColor, css.borderRadius, css.boxShadow, css.paddingLeft].join(' | '),
+    };
+  }));
+  assert.deepEqual(sections.map((s) => s.id), ['activity', 'visit', 'funnel']);
+  for (const s of sections) {
+    assert.ok(s.card, `#${s.id} is a card`);
+    assert.ok(s.title.length > 0, `#${s.id} has a title`);
+    assert.ok(s.width > 600 && s.height > 150, `#${s.id} is drawn: ${s.width}x${s.height}`);
+    assert.equal(s.look, sections[0].look, `#${s.id} looks like the other cards`);
+  }
+  assert.ok(await page.$$eval('#chart .bar', (b) => b.length) > 0, 'the activity chart has bars');
+  assert.ok(await page.$$eval('#timeline li', (l) => l.length) > 0, 'the visit has a timeline');
+  // No style injected from scripts: every rule comes from a stylesheet file.
+  assert.equal(await page.$$eval('style', (s) => s.length), 0);
   assert.deepEqual(errors, []);
 
   await page.screenshot({ path: join(output, 'dashboard.png'), fullPage: true });

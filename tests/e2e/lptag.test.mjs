@@ -225,9 +225,13 @@ test('when wasm is blocked the lpTag layer still answers: sends call back with t
   assert.equal(await page.evaluate(() => lpmon.ready), false);
   const out = await page.evaluate(() => new Promise((resolve) => {
     lpTag.sdes.push({ type: 'searchInfo', keywords: ['x'] });
-    lpTag.sdes.send((error) => resolve({ kind: error && error.kind, failed: lpTag.events.hasFired('lp_monitoringSDK', 'LOAD_FAILED').length }));
+    lpTag.sdes.send((error) => resolve({
+      kind: error && error.kind, failed: lpTag.events.hasFired('lp_monitoringSDK', 'LOAD_FAILED').length,
+      lost: lpTag.events.hasFired('lp_monitoringSDK', 'SP_FAILED').map((e) => e.data.kind),
+    }));
   }));
-  assert.deepEqual(out, { kind: 'config', failed: 1 });
+  // The page view that could not be recorded is told too.
+  assert.deepEqual(out, { kind: 'config', failed: 1, lost: ['config'] });
   assert.equal((await ctl.requests()).length, 0);
   assert.deepEqual(errors, []);
 });

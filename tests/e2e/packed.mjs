@@ -1,7 +1,8 @@
 // The npm package as a brand gets it: `npm pack` of the repository (after the build), installed
 // from the tarball into www/spa-example. Installing is the slow part, so it is skipped when the
 // tarball and the example's package.json are the same as at the last install (a stamp in
-// node_modules); a fresh machine installs once.
+// node_modules); a fresh machine installs once. `installClean` installs the tarball alone into an
+// empty folder under test-output/ (lpmon has no dependencies, so that is quick).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,4 +43,17 @@ export function installPacked() {
     writeFileSync(STAMP, stamp);
   }
   return { ...packed, reinstalled: !current };
+}
+
+/** Installs `tarball` with `npm install` into a new, empty folder under test-output/; returns the
+ * folder and the file URL Node resolves `lpmon` to there (through package.json `exports`). */
+export function installClean(tarball) {
+  const dir = join(output, 'packed-install');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'lpmon-packed-check', private: true, type: 'module' }) + '\n');
+  npm(['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', tarball], dir);
+  const resolve = spawnSync(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('lpmon'))"], { cwd: dir, encoding: 'utf8' });
+  if (resolve.status !== 0) throw new Error(`resolving lpmon in ${dir} failed:\n${resolve.stderr}`);
+  return { dir, entry: resolve.stdout.trim() };
 }

@@ -52,7 +52,7 @@ test('the React app engages on every route change and reports its cart', T, asyn
   const [home] = await engagements();
   assert.equal(home.status, 201);
   assert.deepEqual(home.body.entryPoints, [app, 'sec://home']);
-  assert.equal(home.body.clientProperties.integration, 'WEB_SDK');
+  assert.deepEqual(home.body.clientProperties, { deviceFamily: 'DESKTOP', os: 'LINUX', osName: 'LINUX' });
   const vid = home.answer.visitorId;
   assert.equal(await page.textContent('#vid'), vid);
   assert.ok(await page.isVisible('#message-us'), 'the offer is shown');

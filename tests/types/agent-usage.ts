@@ -52,6 +52,12 @@ export async function usage(): Promise<void> {
   const start: ConversationStart = conversationContext(engaged, { lang: 'en-US' });
   const shark: 'SharkContext' = start.conversationContext.type;
   const header: string = clientPropertiesHeader({ appId: 'my app', deviceFamily: 'DESKTOP' });
+  // The engagement body takes the documented client properties only; the wider set is the header's.
+  await monitor.engage({ clientProperties: { appVersion: '4.2.0', ipAddress: '192.0.2.7', osName: null } });
+  // @ts-expect-error appId goes in the client-properties header, not the engagement body
+  await monitor.engage({ clientProperties: { appId: 'my app' } });
+  // @ts-expect-error deviceFamily is one of the documented values
+  await monitor.engage({ clientProperties: { deviceFamily: 'WATCH' } });
   // @ts-expect-error the engage result is required
   conversationContext();
   try {

@@ -31,6 +31,9 @@ export function pageCode(): void {
   });
   lpTag.events.bind({ appName: 'brand', eventName: 'ANY', func: (data: { n: number }) => console.log(data.n), triggerOnce: true });
   if (handle !== null) lpTag.events.unbind(handle);
+  lpTag.events.bind('lp_monitoringSDK', 'SDE_DROPPED', (data) => console.log(data.index + 1, data.reason));
+  lpTag.events.bind('lp_monitoringSDK', 'SP_FAILED', (data) => console.log(data.kind === 'http' ? data.status : data.message));
+  lpTag.sdes.push({ type: 'searchInfo', keywords: ['tent'] }, [{ type: 'lead', lead: { topic: 'trip' } }]);
   const fired = lpTag.events.hasFired('lp_monitoringSDK', 'SP_SENT').length;
   lpTag.newPage(location.href, { section: 'checkout', sdes: [{ type: 'purchase', total: 349 }] });
 
@@ -42,6 +45,10 @@ export function pageCode(): void {
   lpmon.push(['report', {}]);
   // @ts-expect-error REQUEST_COMPLETE data has no offer fields
   lpTag.events.bind('lp_monitoringSDK', 'REQUEST_COMPLETE', (data) => data.campaignId);
+  // @ts-expect-error SDE_DROPPED data has no status
+  lpTag.events.bind('lp_monitoringSDK', 'SDE_DROPPED', (data) => data.status);
+  // @ts-expect-error get(type) may be undefined
+  lpTag.sdes.get('cart').length;
   // @ts-expect-error a hook returns the options
   lpTag.hooks.push({ name: 'BEFORE_SUBMIT_SDE', callback: () => 'cancel' });
   void [vid, carts, fired];

@@ -7,6 +7,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use crate::core::client_props;
 use crate::core::error::Error;
 use crate::core::json::{write_str, Json};
 
@@ -72,29 +73,7 @@ fn status(detail: &Json) -> Option<&str> {
 /// The JSON text of the `client-properties` header: `defaults` (what the browser tells, with
 /// `integration: "WEB_SDK"`) overridden by `props`; a `null` value leaves a default out.
 pub fn client_properties_header(defaults: &Json, props: &Json) -> Result<String, Error> {
-    let mut out = defaults.clone();
-    match props {
-        Json::Null => {}
-        Json::Obj(given) => {
-            for (key, value) in given {
-                match value {
-                    Json::Str(_) => out.set(key, value.clone()),
-                    Json::Null => {
-                        out.take(key);
-                    }
-                    _ => {
-                        return Err(Error::invalid(&[
-                            "clientProperties.",
-                            key,
-                            " must be a string",
-                        ]))
-                    }
-                }
-            }
-        }
-        _ => return Err(Error::invalid(&["clientProperties must be an object"])),
-    }
-    Ok(out.to_text())
+    Ok(client_props::merge(defaults, props, false)?.to_text())
 }
 
 #[cfg(test)]
