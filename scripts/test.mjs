@@ -65,6 +65,7 @@ if (!setupOk) {
 
 const built = await step('build', 'node', [join(root, 'scripts', 'build.mjs')]);
 if (built) await step('size gate (wasm + glue + loader, gzip)', 'node', [join(root, 'scripts', 'size-gate.mjs')]);
+if (built) await step('symbol check (no core::fmt, no panic messages)', 'node', [join(root, 'scripts', 'symbol-check.mjs')]);
 await step('emulator build', 'cargo', ['build', '-p', 'lpmon-emulator']);
 // `--features agent` adds the agent-side models and client to the core's tests (a superset).
 await step('native tests (core + agent + emulator)', 'cargo', ['test', '--workspace', '--features', 'agent']);
