@@ -83,7 +83,7 @@ pub fn create(cfg: Config, on_event: Option<JsValue>, props: Json) -> Result<(us
             bind();
         }
         if page.len() >= MAX_MACHINES {
-            return Err(Error::config(&["too many accounts and apps in one page"]));
+            return Err(busy());
         }
         page.push(Run {
             key,
@@ -103,8 +103,9 @@ pub fn create(cfg: Config, on_event: Option<JsValue>, props: Json) -> Result<(us
     Ok((m, 0))
 }
 
+/// createMonitor from inside lpmon (an event listener), or beyond 255 accounts and apps.
 fn busy() -> Error {
-    Error::config(&["lpmon is busy: createMonitor called from inside lpmon"])
+    Error::config(&["createMonitor cannot run here"])
 }
 
 /// The one callback of the page's answers, timers, locks and page events.

@@ -41,8 +41,10 @@ pub(super) enum Step {
     Poll(u32),
     /// The request is on the wire.
     Wire(u32),
-    /// Pausing before a retry; `early` when coming back online ends the pause.
-    Pause { timer: u32, early: bool },
+    /// Pausing before a retry (timer id).
+    Pause(u32),
+    /// Pausing before a retry that coming back online ends early (timer id).
+    PauseOnline(u32),
 }
 
 /// One call (or one report a drain delivers).
@@ -335,15 +337,16 @@ impl Machine {
         self.keep(job, at);
     }
 
-    fn find(&self, pick: impl Fn(&Step) -> bool) -> Option<usize> {
+    /// The job in step `step`.
+    fn find(&self, step: Step) -> Option<usize> {
         self.jobs
             .iter()
-            .position(|j| j.as_ref().is_some_and(|j| pick(&j.step)))
+            .position(|j| j.as_ref().is_some_and(|j| j.step == step))
     }
 
     /// The lock of a creating job is held.
     pub(super) fn locked(&mut self, id: u32, waited: bool) {
-        let Some(i) = self.find(|s| *s == Step::Lock(id)) else {
+        let Some(i) = self.find(Step::Lock(id)) else {
             // Nobody waits for it any more.
             return self.push(Output::Release { id });
         };
@@ -356,11 +359,14 @@ impl Machine {
 
     /// A timer of a job fired.
     pub(super) fn timer(&mut self, id: u32) {
-        if let Some(i) = self.find(|s| *s == Step::Poll(id)) {
+        if let Some(i) = self.find(Step::Poll(id)) {
             if let Some(job) = self.take_job(i) {
                 self.creating(job, i);
             }
-        } else if let Some(i) = self.find(|s| matches!(s, Step::Pause { timer, .. } if *timer == id)) {
+        } else if let Some(i) = self
+            .find(Step::Pause(id))
+            .or_else(|| self.find(Step::PauseOnline(id)))
+        {
             if let Some(job) = self.take_job(i) {
                 self.resume(job, i);
             }
@@ -369,11 +375,15 @@ impl Machine {
 
     /// The browser is back online: pauses without a server-set floor end now.
     pub(super) fn online(&mut self) {
-        while let Some(i) = self.find(|s| matches!(s, Step::Pause { early: true, .. })) {
+        while let Some(i) = self
+            .jobs
+            .iter()
+            .position(|j| j.as_ref().is_some_and(|j| matches!(j.step, Step::PauseOnline(_))))
+        {
             let Some(job) = self.take_job(i) else {
                 return;
             };
-            if let Step::Pause { timer, .. } = job.step {
+            if let Step::PauseOnline(timer) = job.step {
                 self.push(Output::ClearTimer { id: timer });
             }
             self.resume(job, i);
@@ -396,7 +406,7 @@ impl Machine {
 
     /// What came back for a job's request.
     pub(super) fn answer(&mut self, id: u32, result: Result<HttpAnswer, NetError>) {
-        let Some(i) = self.find(|s| *s == Step::Wire(id)) else {
+        let Some(i) = self.find(Step::Wire(id)) else {
             return;
         };
         let Some(mut job) = self.take_job(i) else {
@@ -448,9 +458,10 @@ impl Machine {
                         });
                         // Coming back online ends the pause early; a server that asked for a
                         // pause gets it.
-                        job.step = Step::Pause {
-                            timer,
-                            early: min_delay_ms == 0,
+                        job.step = if min_delay_ms == 0 {
+                            Step::PauseOnline(timer)
+                        } else {
+                            Step::Pause(timer)
                         };
                         job.vid = vid;
                         return self.keep(job, i);
