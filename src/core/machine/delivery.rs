@@ -98,6 +98,7 @@ impl Machine {
         let dropped = self.queue.push(key.clone(), entry, bytes, stored);
         let n = dropped.len();
         for k in dropped {
+            self.kick(&k);
             self.remove(k);
         }
         if n > 0 {
@@ -187,6 +188,7 @@ impl Machine {
                 result.set("pageId", page.clone());
             }
             self.queue.flushed(&key, result.clone());
+            self.kick(&key);
         }
         if sent > 0 {
             self.emit(0, "QUEUE_FLUSHED", &[("sent", Val::Num(sent))]);
@@ -339,6 +341,7 @@ impl Machine {
             let bytes = text.len();
             self.write(key.clone(), text);
             for k in self.queue.push(key.clone(), entry, bytes, true) {
+                self.kick(&k);
                 self.remove(k);
             }
             todo.push(key);

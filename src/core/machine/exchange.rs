@@ -71,6 +71,8 @@ pub(super) struct Job {
     start_page: bool,
     /// The request on the wire opens a session: its failures are final.
     creating: bool,
+    /// Its queued report was flushed or dropped: it settles without waiting for its turn.
+    pub kicked: bool,
 }
 
 /// How an exchange ended, when it did not succeed.
@@ -108,6 +110,7 @@ impl Job {
             polls: 0,
             start_page: false,
             creating: false,
+            kicked: false,
         }
     }
 }
@@ -119,7 +122,10 @@ impl Machine {
             Op::Engage => request::engagement_body(request, &self.client_props)
                 .map(|body| Job::new(Some(call), monitor, None, body)),
             Op::Report => self.queue_report(monitor, request).map(|(key, body)| {
-                Job::new(Some(call), monitor, Some(key), body)
+                let mut job = Job::new(Some(call), monitor, Some(key.clone()), body);
+                // Too big to be kept at all: it settles at once.
+                job.kicked = self.queue.state(&key) != Some(State::Waiting);
+                job
             }),
         };
         match job {
@@ -144,10 +150,8 @@ impl Machine {
 
     fn can_move(&self, job: &Job) -> bool {
         match &job.step {
-            Step::Turn => job.report.as_deref().map_or(true, |k| {
-                !matches!(self.queue.slots().iter().find(|s| s.key == k).map(|s| s.state), Some(State::Waiting))
-                    || self.queue.is_turn(k)
-            }),
+            // Checked for every waiting report on every input: no search of the queue here.
+            Step::Turn => job.kicked || job.report.as_deref().map_or(true, |k| self.queue.is_turn(k)),
             Step::Origin => self.origin_ready(job.monitor),
             Step::Begin => true,
             Step::Gate => self.gate.is_none(),
@@ -158,6 +162,15 @@ impl Machine {
     /// Takes job `i` out of its slot (the slot stays: the others keep their places in line).
     fn take_job(&mut self, i: usize) -> Option<Job> {
         self.jobs.get_mut(i).and_then(Option::take)
+    }
+
+    /// The report under `key` settles at once (it was flushed or dropped).
+    pub(super) fn kick(&mut self, key: &str) {
+        for j in self.jobs.iter_mut().flatten() {
+            if j.report.as_deref() == Some(key) {
+                j.kicked = true;
+            }
+        }
     }
 
     /// Puts `job` back in slot `at` (its place in line).

@@ -213,3 +213,24 @@ fn a_hundred_reports_made_at_once_go_one_after_another_in_call_order() {
     }
     assert_eq!(s.sent.len(), 101);
 }
+
+#[test]
+fn a_full_queue_drops_the_oldest_waiting_report_and_says_so() {
+    let mut s = Script::with_session(CONFIG);
+    let tab = s.m.tab().to_string();
+    let big = |w: &str| search(&format!("{w}{}", "x".repeat(300_000)));
+    s.call(Op::Report, &big("a"));
+    s.call(Op::Report, &big("b"));
+    s.call(Op::Report, &big("c"));
+    s.take();
+    s.call(Op::Report, &big("d"));
+    s.expect(&[
+        &format!("write {}", entry_key(&tab, 4)),
+        &format!("remove {}", entry_key(&tab, 2)),
+        r#"emit QUEUE_DROPPED {"dropped":1}"#,
+        "reject 3 network",
+    ]);
+    // The one on the wire is never pushed out.
+    s.answer(3, 200, &session("V1", "S1"));
+    assert!(s.take().contains(&r#"resolve 2 {"visitorId":"V1","sessionId":"S1","pageId":"77"}"#.to_string()));
+}
