@@ -109,6 +109,13 @@ try {
   }
   results.perCall = per;
 
+  // 100 reports made at once: how many requests carry them, and how long until all are delivered.
+  const reportsSoFar = async () => (await (await fetch(`${emu.api}/__emulator/requests`)).json())
+    .filter((r) => r.path.endsWith('/report')).length;
+  const before = await reportsSoFar();
+  const burst = await page.evaluate(() => window.bench.burst(100));
+  results.burst = { reports: 100, requests: (await reportsSoFar()) - before, seconds: round(burst.seconds) };
+
   const memoryAt = async () => ({ wasmBytes: await page.evaluate(() => window.bench.wasmMemory()), jsHeapBytes: await heap() });
   await page.evaluate(() => window.bench.flood(10, 10));
   const after10 = await memoryAt();
@@ -151,6 +158,9 @@ row(['per call (' + CALLS + ' each after 300 warm-up, interleaved)', 'lpmon medi
 row(['---', '---', '---', '---']);
 for (const k of ['engage', 'report']) row([k, per(k).lpmonMedianMs + ' ms', per(k).plainMedianMs + ' ms', per(k).ratio + ' ×']);
 console.log();
+row(['100 reports made at once', 'value']);
+row(['requests', String(results.burst.requests)]);
+row(['until all delivered', results.burst.seconds + ' s']);
 row(['main thread (' + FLOOD + ' reports, 500 at a time)', 'value']);
 row(['---', '---']);
 row(['wall time', results.mainThread.seconds + ' s']);

@@ -77,6 +77,17 @@ window.bench = {
     };
   },
 
+  /** `n` reports made at once: the time until the last one is delivered. */
+  async burst(n) {
+    const t = performance.now();
+    const calls = [];
+    for (let i = 0; i < n; i++) {
+      calls.push(monitor.report({ engagementAttributes: [{ type: 'searchInfo', keywords: ['burst', String(i)] }] }));
+    }
+    await Promise.all(calls);
+    return { seconds: (performance.now() - t) / 1000 };
+  },
+
   wasmMemory: () => memory.buffer.byteLength,
 };
 window.benchReady = true;
