@@ -25,14 +25,6 @@ pub struct World {
     /// Requests handed over with `fire` (page hide).
     pub fired: RefCell<Vec<HttpRequest>>,
     rng: Cell<u32>,
-    /// The next request's answer waits until `release` fires (a slow server).
-    pub hold_next: Cell<bool>,
-    /// Releases held answers.
-    pub release: crate::core::signal::Signal,
-    /// When true, sleeps wait for `advance` instead of jumping the clock.
-    pub frozen: Cell<bool>,
-    /// Fired when the frozen clock moves.
-    pub ticked: crate::core::signal::Signal,
     /// Page locks held by live tabs; None: the browser has no Web Locks.
     pub held: RefCell<Option<Vec<String>>>,
     locked: Cell<bool>,
@@ -101,17 +93,8 @@ impl Clock for Tab {
     fn sleep(&self, ms: u32) -> impl Future<Output = ()> + Unpin {
         self.0.sleeps.borrow_mut().push(ms);
         let world = self.0.clone();
-        let until = world.now.get() + u64::from(ms);
-        if !world.frozen.get() {
-            world.now.set(until);
-        }
-        Box::pin(async move {
-            YieldOnce(false).await;
-            while world.now.get() < until {
-                let e = world.ticked.epoch();
-                world.ticked.changed(e).await;
-            }
-        })
+        world.now.set(world.now.get() + u64::from(ms));
+        Box::pin(YieldOnce(false))
     }
 }
 
@@ -144,16 +127,8 @@ impl Transport for Tab {
         // Handed over at once, like fetch; the answer comes a little later.
         let result = self.0.server.borrow_mut().answer(&req);
         self.0.sent.borrow_mut().push(req);
-        let world = self.0.clone();
-        let held = world
-            .hold_next
-            .replace(false)
-            .then(|| world.release.epoch());
         async move {
             YieldOnce(false).await;
-            if let Some(e) = held {
-                world.release.changed(e).await;
-            }
             YieldOnce(false).await;
             result
         }

@@ -1,13 +1,13 @@
-//! The sans-IO core: protocol types, request building, answer classification, session rules,
-//! retry policy and SDE validation. Nothing here touches the browser; side effects come in
-//! through the traits of [`ports`], so everything is tested natively with the fakes.
+//! The sans-IO core: the monitor as a synchronous state machine ([`machine`]), and beside it
+//! request building, answer classification, session rules, the retry policy, the report queue and
+//! SDE validation. Nothing here touches the browser: the machine's inputs and outputs are values.
+//! (The agent clients in [`agent`] are still `async` over the traits of [`ports`].)
 
 pub mod agent;
 pub mod answer;
 pub mod client_props;
 pub mod config;
 pub mod error;
-pub mod gate;
 pub mod ids;
 pub mod json;
 pub mod machine;
@@ -17,8 +17,6 @@ pub mod request;
 pub mod retry;
 pub mod sde;
 pub mod session;
-pub mod shelf;
-pub mod signal;
 pub mod text;
 
 #[cfg(all(test, feature = "agent"))]

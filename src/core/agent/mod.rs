@@ -14,6 +14,8 @@ pub mod conversation;
 #[cfg(feature = "agent")]
 pub mod client;
 #[cfg(feature = "agent")]
+pub mod gate;
+#[cfg(feature = "agent")]
 pub mod engactivity;
 #[cfg(feature = "agent")]
 pub mod maybe;

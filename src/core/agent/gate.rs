@@ -1,4 +1,4 @@
-//! An async mutex for one page: lets one call at a time open a session while the others wait.
+//! An async mutex for the agent client: one CSDS lookup at a time while the others wait.
 //! Single-threaded (wasm), so plain `Cell`s suffice.
 
 #[allow(unused_imports)]
@@ -9,13 +9,12 @@ use ::core::future::Future;
 use ::core::pin::Pin;
 use ::core::task::{Context, Poll, Waker};
 
-use crate::core::shelf::Shelf;
 
 /// The mutex.
 #[derive(Default)]
 pub struct Gate {
     held: Cell<bool>,
-    waiters: Shelf<Vec<Waker>>,
+    waiters: Cell<Vec<Waker>>,
 }
 
 impl Gate {
@@ -36,7 +35,9 @@ impl<'a> Future for Enter<'a> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<GateGuard<'a>> {
         let gate = self.gate;
         if gate.held.replace(true) {
-            gate.waiters.with(|w| w.push(cx.waker().clone()));
+            let mut w = gate.waiters.take();
+            w.push(cx.waker().clone());
+            gate.waiters.set(w);
             Poll::Pending
         } else {
             Poll::Ready(GateGuard { gate })
@@ -52,7 +53,7 @@ pub struct GateGuard<'a> {
 impl Drop for GateGuard<'_> {
     fn drop(&mut self) {
         self.gate.held.set(false);
-        let waiters = self.gate.waiters.with(::core::mem::take);
+        let waiters = self.gate.waiters.take();
         for w in waiters {
             w.wake();
         }
