@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, run, tee, env } from './tools.mjs';
+import { startXvfb } from './xvfb.mjs';
 
 const results = [];
 mkdirSync(join(root, 'test-output'), { recursive: true });
@@ -79,6 +80,15 @@ if (built) {
     '--module', 'esnext', '--moduleResolution', 'bundler', join(root, 'tests', 'types', 'agent-usage.ts')]);
 }
 
+// WebKitGTK has no headless mode: one virtual display for every WebKit run, stopped by PID at the end.
+let xvfb = null;
+try {
+  xvfb = await startXvfb();
+} catch (e) {
+  results.push({ name: 'start Xvfb (for WebKit)', ok: false, passed: 0, failed: 1, summary: [String(e.message)] });
+}
+const display = xvfb ? { DISPLAY: xvfb.display } : {};
+
 let emu = null;
 try {
   emu = await emulator();
@@ -97,13 +107,20 @@ if (emu) {
   for (const browser of ['--chrome', '--firefox']) {
     await step(`browser tests ${browser.slice(2)} (wasm-bindgen-test)`, 'wasm-pack', ['test', '--headless', browser, '--mode', 'no-install', '.', '--test', 'web'], browserEnv);
   }
+  if (xvfb) {
+    // wasm-bindgen-test-runner knows safaridriver; WebKitGTK's WebKitWebDriver speaks the same W3C
+    // protocol and, asked for a session with no capabilities, starts MiniBrowser in automation mode.
+    await step('browser tests webkit (wasm-bindgen-test)', 'wasm-pack', ['test', '--headless', '--safari', '--safaridriver', '/usr/bin/WebKitWebDriver',
+      '--mode', 'no-install', '.', '--test', 'web'], { env: { ...browserEnv.env, ...display } });
+  }
   emu.stop();
 }
 if (built) {
   await step('end-to-end (headless Chromium)', 'node', ['--test', '--test-concurrency=1', '--test-reporter=spec',
     '--test-reporter-destination=stdout', '--test-reporter=tap', '--test-reporter-destination=' + join(root, 'test-output', 'e2e.tap'),
-    join(root, 'tests', 'e2e')]);
+    join(root, 'tests', 'e2e')], { env: { ...env, ...display } });
 }
+await xvfb?.stop();
 
 console.log('\n=== summary');
 for (const r of results) {
