@@ -55,9 +55,13 @@ async function openChromium() {
       const page = await ctx.newPage();
       const errors = [];
       page.on('pageerror', (e) => errors.push(e.message));
+      // Console warnings (the browser's own included): WebDriver classic has no way to read them.
+      const warnings = [];
+      page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
       const run = (fn, arg = null) => page.evaluate(`${wrapped(fn)}(${JSON.stringify(arg)})`);
       return {
         errors,
+        warnings,
         page,
         goto: (url) => page.goto(url),
         reload: () => page.reload(),

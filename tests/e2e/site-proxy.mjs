@@ -5,6 +5,7 @@
 // and hear uncaught page errors. The Monitoring API stays on the emulator's other origin.
 import { createHash } from 'node:crypto';
 import http from 'node:http';
+import { performance } from 'node:perf_hooks';
 
 const TEST = '/__lpmon_test__/';
 
@@ -47,7 +48,9 @@ export async function startSiteProxy(upstream) {
       res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' }).end(body);
       return;
     }
-    const entry = { path: url.pathname, method: req.method, status: 0, contentType: undefined, sha256: undefined };
+    // `start`: when the request reached the site; `end`: when its answer was sent (ms, one clock).
+    const entry = { path: url.pathname, method: req.method, status: 0, contentType: undefined, sha256: undefined, start: performance.now(), end: undefined };
+    res.on('finish', () => { entry.end = performance.now(); });
     journal.push(entry);
     const route = routes.get(url.pathname);
     if (route?.delayMs) await new Promise((r) => setTimeout(r, route.delayMs));
@@ -92,12 +95,14 @@ export async function startSiteProxy(upstream) {
     origin,
     /** Uncaught errors of every page served since the last `clear` (messages). */
     errors,
-    /** Every request since the last `clear`: {path, method, status, contentType, sha256}. */
+    /** Every request since the last `clear`: {path, method, status, contentType, sha256, start, end}. */
     journal,
     /** Requests of `pathname` wait `delayMs`, or get `fulfill: {status, headers, contentType, body}`. */
     route: (pathname, how) => routes.set(pathname, how),
     /** Runs `fn` (no arguments) in every page before the page's own scripts. */
     init: (fn) => inits.push(String(fn)),
+    /** Forgets the init scripts only. */
+    clearInits: () => { inits.length = 0; },
     /** Forgets routes, init scripts, the journal and the errors. */
     clear: () => {
       routes.clear();

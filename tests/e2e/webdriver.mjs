@@ -108,6 +108,8 @@ function w3cBrowser(name, { call, s, stop }, { offline, cleanup = async () => {}
     };
     const tab = {
       errors: [],
+      // Not observable over WebDriver classic (Chromium's tabs have them).
+      warnings: null,
       goto: async (url) => {
         await focus(handle);
         origins.add(new URL(url).origin);
