@@ -1,7 +1,7 @@
 // `npm test`: set-up, build, then every test suite; ends with each runner's summary and a final
 // "N passed, M failed" line. Exits non-zero when anything failed.
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, run, tee, env } from './tools.mjs';
 import { startXvfb } from './xvfb.mjs';
@@ -116,13 +116,28 @@ if (emu) {
   emu.stop();
 }
 if (built) {
-  await step('end-to-end (headless Chromium)', 'node', ['--test', '--test-concurrency=1', '--test-reporter=spec',
+  await step('end-to-end (Chromium, Firefox, WebKit)', 'node', ['--test', '--test-concurrency=1', '--test-reporter=spec',
     '--test-reporter-destination=stdout', '--test-reporter=tap', '--test-reporter-destination=' + join(root, 'test-output', 'e2e.tap'),
     join(root, 'tests', 'e2e')], { env: { ...env, ...display } });
 }
 await xvfb?.stop();
 
+/** Seconds spent in the e2e suites of each browser (top-level suites named "… in <browser>"). */
+function browserTimes() {
+  let tap = '';
+  try { tap = readFileSync(join(root, 'test-output', 'e2e.tap'), 'utf8'); } catch { return null; }
+  const times = {};
+  for (const m of tap.matchAll(/^(?:not )?ok \d+ - .* in (chromium|firefox|webkit)\n  ---\n  duration_ms: ([\d.]+)/gm)) {
+    times[m[1]] = (times[m[1]] || 0) + Number(m[2]) / 1000;
+  }
+  return Object.keys(times).length ? times : null;
+}
+
 console.log('\n=== summary');
+const times = browserTimes();
+if (times) {
+  console.log('e2e suites per browser: ' + Object.entries(times).map(([b, t]) => `${b} ${Math.round(t)}s`).join(', '));
+}
 for (const r of results) {
   console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.seconds}s): ${r.passed} passed, ${r.failed} failed`);
   for (const line of r.summary) console.log(`       ${line}`);

@@ -246,6 +246,34 @@ for (const name of BROWSERS) {
       await finish();
     });
 
+    if (name === 'webkit') {
+      test('in private browsing (MiniBrowser --private) lpmon keeps the pair for the page and sends it back', async () => {
+        const priv = await openBrowser('webkit', { private: true });
+        try {
+          const p = await priv.newTab();
+          await p.goto(emu.site + '/examples/esm.html?manual');
+          await p.waitFor(() => document.body.dataset.ready === 'yes');
+          await p.run(CREATE, {});
+          const first = await p.run(ENGAGE);
+          assert.ok(first.ok, JSON.stringify(first.err));
+          const second = await p.run(ENGAGE);
+          assert.equal(second.ok.created, false, 'the pair is kept and sent back');
+          assert.equal(second.ok.visitorId, first.ok.visitorId);
+          // A second tab of the private window sees the same visitor.
+          const other = await priv.newTab();
+          await other.goto(emu.site + '/examples/esm.html?manual');
+          await other.waitFor(() => document.body.dataset.ready === 'yes');
+          assert.deepEqual((await other.run(CREATE, {})).ok, [first.ok.visitorId, first.ok.sessionId]);
+          assert.equal((await ctl.stats()).sessionsCreated, 1);
+          const events = (await p.run(EVENTS)).ok;
+          assert.deepEqual(events.filter((e) => e.startsWith('STORAGE_')), [], 'storage works in private mode');
+        } finally {
+          await priv.close();
+        }
+        await finish();
+      });
+    }
+
     test('the demo works under a strict CSP', async () => {
       await tab.goto(emu.site + '/?csp=strict');
       await tab.waitFor(() => {
