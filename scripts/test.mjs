@@ -1,11 +1,21 @@
 // `npm test`: set-up, build, then every test suite; ends with each runner's summary and a final
 // "N passed, M failed" line. Exits non-zero when anything failed.
+// With WebKit's end-to-end suites a run takes longer than 15 minutes on a 2-core machine, so
+// `npm test` runs them in Chromium and Firefox and WebKit only its wasm-bindgen tests;
+//   --webkit   (`npm run test:webkit`, run by .ci/run after `npm test`) the end-to-end suites in
+//              WebKit, building only what is missing;
+//   --all      everything in one run.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, run, tee, env } from './tools.mjs';
 import { startXvfb } from './xvfb.mjs';
 
+const args = process.argv.slice(2);
+const webkitOnly = args.includes('--webkit');
+const allBrowsers = args.includes('--all');
+/** The e2e files whose suites run in every browser of BROWSERS (the others are Chromium's). */
+const EVERY_BROWSER = ['api', 'reliability', 'script-tag', 'lptag', 'spa'].map((f) => join(root, 'tests', 'e2e', `${f}.test.mjs`));
 const results = [];
 mkdirSync(join(root, 'test-output'), { recursive: true });
 const started = Date.now();
@@ -64,9 +74,14 @@ if (!setupOk) {
   process.exit(1);
 }
 
-const built = await step('build', 'node', [join(root, 'scripts', 'build.mjs')]);
-if (built) await step('size gate (wasm + glue + loader, gzip)', 'node', [join(root, 'scripts', 'size-gate.mjs')]);
-await step('emulator build', 'cargo', ['build', '-p', 'lpmon-emulator']);
+const missing = ['pkg/lpmon_bg.wasm', 'dist/lpmon.js', 'target/debug/lpmon-emulator'].some((f) => !existsSync(join(root, f)));
+let built = true;
+if (!webkitOnly || missing) {
+  built = await step('build', 'node', [join(root, 'scripts', 'build.mjs')]);
+  if (built && !webkitOnly) await step('size gate (wasm + glue + loader, gzip)', 'node', [join(root, 'scripts', 'size-gate.mjs')]);
+  await step('emulator build', 'cargo', ['build', '-p', 'lpmon-emulator']);
+}
+if (!webkitOnly) {
 // `--features agent` adds the agent-side models and client to the core's tests (a superset).
 await step('native tests (core + agent + emulator)', 'cargo', ['test', '--workspace', '--features', 'agent']);
 await step('clippy (native)', 'cargo', ['clippy', '--workspace', '--all-targets', '--', '-D', 'warnings']);
@@ -79,6 +94,7 @@ if (built) {
   await step('types (agent surface, tsc)', 'tsc', ['--noEmit', '--strict', '--target', 'esnext', '--lib', 'esnext,dom',
     '--module', 'esnext', '--moduleResolution', 'bundler', join(root, 'tests', 'types', 'agent-usage.ts')]);
 }
+}
 
 // WebKitGTK has no headless mode: one virtual display for every WebKit run, stopped by PID at the end.
 let xvfb = null;
@@ -89,11 +105,14 @@ try {
 }
 const display = xvfb ? { DISPLAY: xvfb.display } : {};
 
+// The wasm-bindgen tests' emulator (the e2e suites start their own).
 let emu = null;
-try {
-  emu = await emulator();
-} catch (e) {
-  results.push({ name: 'start emulator', ok: false, passed: 0, failed: 1, summary: [String(e)] });
+if (!webkitOnly) {
+  try {
+    emu = await emulator();
+  } catch (e) {
+    results.push({ name: 'start emulator', ok: false, passed: 0, failed: 1, summary: [String(e)] });
+  }
 }
 if (emu) {
   const browserEnv = {
@@ -116,9 +135,11 @@ if (emu) {
   emu.stop();
 }
 if (built) {
-  await step('end-to-end (Chromium, Firefox, WebKit)', 'node', ['--test', '--test-concurrency=1', '--test-reporter=spec',
+  const browsers = webkitOnly ? 'webkit' : allBrowsers ? 'chromium,firefox,webkit' : 'chromium,firefox';
+  const title = { webkit: 'WebKit', 'chromium,firefox': 'Chromium, Firefox', 'chromium,firefox,webkit': 'Chromium, Firefox, WebKit' }[browsers];
+  await step(`end-to-end (${title})`, 'node', ['--test', '--test-concurrency=1', '--test-reporter=spec',
     '--test-reporter-destination=stdout', '--test-reporter=tap', '--test-reporter-destination=' + join(root, 'test-output', 'e2e.tap'),
-    join(root, 'tests', 'e2e')], { env: { ...env, ...display } });
+    ...(webkitOnly ? EVERY_BROWSER : [join(root, 'tests', 'e2e')])], { env: { ...env, ...display, LPMON_BROWSERS: browsers } });
 }
 await xvfb?.stop();
 
