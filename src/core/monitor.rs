@@ -199,14 +199,18 @@ impl<P: Platform> Monitor<P> {
         let key = queue::entry_key(&prefix, entry.at, self.shared.queue.next_seq(), &entry.tab);
         let text = entry.encode();
         let bytes = text.len();
-        let idle = self.shared.queue.idle();
-        let dropped =
-            self.shared
-                .queue
-                .push(key.clone(), bytes, State::Waiting, idle.then(|| text.clone()));
+        let q = &self.shared.queue;
+        let idle = q.idle();
+        let dropped = q.push(
+            key.clone(),
+            bytes,
+            State::Waiting,
+            idle.then(|| text.clone()),
+        );
         if !idle {
-            self.put(&key, text);
+            self.platform.write(&key, &text);
         }
+        q.keep(&key, text);
         for k in &dropped {
             self.platform.remove(k);
         }
@@ -597,6 +601,7 @@ impl<P: Platform> Monitor<P> {
     }
 
     /// Writes a queued report to storage, and keeps its text in memory for [`Self::stored`].
+    #[inline(never)]
     fn put(&self, key: &str, text: String) {
         self.platform.write(key, &text);
         self.shared.queue.keep(key, text);

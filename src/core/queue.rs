@@ -282,10 +282,9 @@ impl Queue {
         self.find(key, |s| s.kept = Some(text));
     }
 
-    /// The text of `key` kept in memory (written to storage, or not yet).
+    /// The text of `key` kept in memory.
     pub fn kept(&self, key: &str) -> Option<String> {
-        self.find(key, |s| s.kept.clone().or_else(|| s.unstored.clone()))
-            .flatten()
+        self.find(key, |s| s.kept.clone()).flatten()
     }
 
     /// True when `key` is in storage (not only in memory).
@@ -349,10 +348,7 @@ impl Queue {
             slots
                 .iter_mut()
                 .filter(|s| s.state == State::Sending && s.failures == 0)
-                .filter_map(|s| {
-                    s.kept = None;
-                    s.unstored.take().is_none().then(|| s.key.clone())
-                })
+                .filter_map(|s| s.unstored.take().is_none().then(|| s.key.clone()))
                 .collect()
         })
     }
