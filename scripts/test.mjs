@@ -6,7 +6,7 @@
 //              WebKit, building only what is missing;
 //   --all      everything in one run.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, run, tee, env } from './tools.mjs';
 import { startXvfb } from './xvfb.mjs';
@@ -15,7 +15,9 @@ const args = process.argv.slice(2);
 const webkitOnly = args.includes('--webkit');
 const allBrowsers = args.includes('--all');
 /** The e2e files whose suites run in every browser of BROWSERS (the others are Chromium's). */
-const EVERY_BROWSER = ['api', 'reliability', 'script-tag', 'lptag', 'spa'].map((f) => join(root, 'tests', 'e2e', `${f}.test.mjs`));
+const e2eDir = join(root, 'tests', 'e2e');
+const EVERY_BROWSER = readdirSync(e2eDir).filter((f) => f.endsWith('.test.mjs'))
+  .filter((f) => /\bBROWSERS\b/.test(readFileSync(join(e2eDir, f), 'utf8'))).map((f) => join(e2eDir, f));
 const results = [];
 mkdirSync(join(root, 'test-output'), { recursive: true });
 const started = Date.now();
