@@ -39,6 +39,8 @@ pub struct Shared {
     gate: Gate,
     origin: Shelf<Option<String>>,
     warned_corrupt: Cell<bool>,
+    /// This page has seen lpmon's stored state: if it vanishes, someone else cleared it.
+    had_state: Cell<bool>,
     /// The reports of this page.
     pub queue: Queue,
     /// Fired when the browser comes back online: retry pauses end early.
@@ -117,7 +119,19 @@ impl<P: Platform> Monitor<P> {
 
     /// The live session from storage, if any (expired or corrupted values count as none).
     pub fn session(&self) -> Option<Session> {
-        let text = self.platform.read(self.cfg.state_key())?;
+        let Some(text) = self.platform.read(self.cfg.state_key()) else {
+            // Gone without this page removing it: the user cleared the site's data, or the
+            // browser did (Safari's 7-day cap on script-written storage). The next call starts
+            // a new visitor; reports this page holds are still delivered (see `stored`).
+            if self.shared.had_state.replace(false) {
+                self.emit(
+                    "STORAGE_CLEARED",
+                    &[("reason", Val::Str("the stored visitor vanished"))],
+                );
+            }
+            return None;
+        };
+        self.shared.had_state.set(true);
         let Some(s) = Session::decode(&text) else {
             if !self.shared.warned_corrupt.replace(true) {
                 self.emit(
@@ -185,16 +199,18 @@ impl<P: Platform> Monitor<P> {
         let key = queue::entry_key(&prefix, entry.at, self.shared.queue.next_seq(), &entry.tab);
         let text = entry.encode();
         let bytes = text.len();
-        let unstored = if self.shared.queue.idle() {
-            Some(text)
-        } else {
+        let q = &self.shared.queue;
+        let idle = q.idle();
+        let dropped = q.push(
+            key.clone(),
+            bytes,
+            State::Waiting,
+            idle.then(|| text.clone()),
+        );
+        if !idle {
             self.platform.write(&key, &text);
-            None
-        };
-        let dropped = self
-            .shared
-            .queue
-            .push(key.clone(), bytes, State::Waiting, unstored);
+        }
+        q.keep(&key, text);
         for k in &dropped {
             self.platform.remove(k);
         }
@@ -260,7 +276,7 @@ impl<P: Platform> Monitor<P> {
                     q.remove(key);
                     self.emit("QUEUE_GAVE_UP", &[("kind", Val::Str(e.kind()))]);
                 } else {
-                    self.platform.write(key, &entry.encode());
+                    self.put(key, entry.encode());
                     q.set(key, State::Parked);
                 }
             }
@@ -389,7 +405,7 @@ impl<P: Platform> Monitor<P> {
             }
             if let Some(key) = slot {
                 if let Some(text) = self.shared.queue.failed(key) {
-                    self.platform.write(key, &text);
+                    self.put(key, text);
                 }
             }
             if let Some(f) = failed {
@@ -547,10 +563,10 @@ impl<P: Platform> Monitor<P> {
                     }
                     entry.tab = me.clone();
                     let text = entry.encode();
-                    self.platform.write(&key, &text);
                     for k in q.push(key.clone(), text.len(), State::Waiting, None) {
                         self.platform.remove(&k);
                     }
+                    self.put(&key, text);
                     todo.push(key);
                 }
             }
@@ -575,9 +591,20 @@ impl<P: Platform> Monitor<P> {
         q.draining.set(false);
     }
 
-    /// The report stored under `key`, if it is there and readable.
+    /// The report stored under `key`, if it is there and readable; storage cleared behind this
+    /// page's back does not lose the reports it holds (their last text is kept in memory).
     fn stored(&self, key: &str) -> Option<Entry> {
-        self.platform.read(key).and_then(|t| Entry::decode(&t))
+        self.platform
+            .read(key)
+            .or_else(|| self.shared.queue.kept(key))
+            .and_then(|t| Entry::decode(&t))
+    }
+
+    /// Writes a queued report to storage, and keeps its text in memory for [`Self::stored`].
+    #[inline(never)]
+    fn put(&self, key: &str, text: String) {
+        self.platform.write(key, &text);
+        self.shared.queue.keep(key, text);
     }
 
     fn drop_impressions(&self, body: &mut Json) {
@@ -630,6 +657,7 @@ impl<P: Platform> Monitor<P> {
                 && refused.sid.as_deref() == Some(s.sid.as_str())
             {
                 self.platform.remove(self.cfg.state_key());
+                self.shared.had_state.set(false);
             }
         }
     }

@@ -148,6 +148,8 @@ pub struct Slot {
     /// The stored text while it is only in memory: a report that goes out at once is written to
     /// storage only when its first attempt fails.
     pub unstored: Option<String>,
+    /// The text last written to storage, for when storage is cleared behind this page's back.
+    pub kept: Option<String>,
 }
 
 impl Slot {
@@ -193,6 +195,7 @@ impl Queue {
                 failures: 0,
                 flushed: None,
                 unstored,
+                kept: None,
             });
             let mut dropped = Vec::new();
             loop {
@@ -259,7 +262,6 @@ impl Queue {
         self.moved.fire();
     }
 
-    /// Counts a failed attempt of `key`.
     /// Counts a failed attempt of `key`; hands back its text when it is not in storage yet (the
     /// caller writes it: from now on it must survive the page).
     pub fn failed(&self, key: &str) -> Option<String> {
@@ -273,6 +275,16 @@ impl Queue {
     /// True when nothing is being sent or waiting: a new report goes out at once.
     pub fn idle(&self) -> bool {
         self.slots.with(|slots| !slots.iter().any(Slot::active))
+    }
+
+    /// Keeps `text`, just written to storage under `key`, in memory too.
+    pub fn keep(&self, key: &str, text: String) {
+        self.find(key, |s| s.kept = Some(text));
+    }
+
+    /// The text of `key` kept in memory.
+    pub fn kept(&self, key: &str) -> Option<String> {
+        self.find(key, |s| s.kept.clone()).flatten()
     }
 
     /// True when `key` is in storage (not only in memory).

@@ -526,3 +526,54 @@ fn a_page_still_listed_as_alive_is_looked_at_again() {
     assert_eq!(reported_words(&w), ["late"]);
     assert!(w.queued().is_empty());
 }
+
+#[test]
+fn storage_cleared_behind_the_page_starts_a_new_visitor_and_keeps_the_parked_report() {
+    let w = World::new();
+    let m = monitor(&w);
+    block_on(m.engage(&Json::Null)).unwrap();
+    assert_eq!(m.vid().as_deref(), Some("V1"));
+    w.script((0..3).map(|_| Err(NetError::Failed)));
+    assert!(block_on(m.report(&search("held"))).is_err());
+    assert_eq!(w.queued().len(), 1, "parked in storage");
+    let tries = reported_words(&w).len();
+    // The user clears the site's data (or Safari's 7-day cap does it).
+    w.store.borrow_mut().clear();
+    assert_eq!(m.vid(), None);
+    assert_eq!(m.sid(), None, "read twice, said once");
+    let said = |w: &World| {
+        w.event_names()
+            .iter()
+            .filter(|n| *n == "STORAGE_CLEARED")
+            .count()
+    };
+    assert_eq!(said(&w), 1);
+    let again = block_on(m.engage(&Json::Null)).unwrap();
+    assert_eq!(again.get("created"), Some(&Json::Bool(true)));
+    assert_eq!(again.get("visitorId").and_then(Json::as_str), Some("V2"));
+    assert_eq!(
+        query(w.urls().last().unwrap(), "vid"),
+        None,
+        "nothing stale sent"
+    );
+    // The parked report is still delivered, once, with the new visitor.
+    block_on(m.drain());
+    let words = reported_words(&w);
+    assert_eq!(words.len(), tries + 1, "{words:?}");
+    assert_eq!(words.last().map(String::as_str), Some("held"));
+    let last = w.sent.borrow().last().cloned().unwrap();
+    assert_eq!(query(&last.url, "vid").as_deref(), Some("V2"));
+    assert!(w.queued().is_empty());
+    assert!(w.event_names().contains(&"QUEUE_DELIVERED".to_string()));
+    assert_eq!(said(&w), 1, "the new visitor's state is not news");
+}
+
+#[test]
+fn a_pair_lpmon_dropped_itself_is_not_reported_as_cleared() {
+    let w = World::new();
+    let m = monitor(&w);
+    block_on(m.engage(&Json::Null)).unwrap();
+    w.script([answer(404, r#"{"internalCode":37}"#)]);
+    block_on(m.engage(&Json::Null)).unwrap();
+    assert!(!w.event_names().contains(&"STORAGE_CLEARED".to_string()));
+}
