@@ -128,6 +128,8 @@ api.ready = start.then(
   () => { say('READY', {}); return finish(true); },
   (e) => {
     failure = (e && e.message) || String(e);
+    // Each browser words a CSP block its own way (Firefox: "… blocked by CSP"): say it one way.
+    if (/CSP|Security Policy|unsafe-eval/.test(failure)) failure = "Content Security Policy without 'wasm-unsafe-eval': " + failure;
     say('LOAD_FAILED', { reason: failure });
     return finish(false);
   });

@@ -1,9 +1,12 @@
 // Installs what lpmon needs on a machine that has only Rust (rustup) and Node.js. Idempotent and
 // quick when everything is present. Flags: --build-tools (npm packages, wasm target, wasm-bindgen,
-// wasm-pack), --browsers (Chromium, ChromeDriver, Firefox, geckodriver). No flag: both.
+// wasm-pack), --browsers (Chromium, ChromeDriver, Firefox, geckodriver, WebKitGTK's WebDriver and
+// MiniBrowser, Xvfb). No flag: both.
 import { existsSync, readFileSync, statSync, accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { root, run, capture, fail } from './tools.mjs';
+
+const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 
 const args = process.argv.slice(2);
 const all = args.length === 0;
@@ -65,6 +68,9 @@ async function browsers() {
   if (!executable('/usr/bin/chromium')) missing.push('chromium');
   if (!executable('/usr/bin/chromedriver')) missing.push('chromium-driver');
   if (!firefox) missing.push('firefox-esr');
+  // WebKit (Safari's engine): WebKitGTK's WebDriver and MiniBrowser, under a virtual display.
+  if (!executable('/usr/bin/WebKitWebDriver') || !executable(MINIBROWSER)) missing.push('webkit2gtk-driver');
+  if (!executable('/usr/bin/Xvfb')) missing.push('xvfb');
   if (missing.length) {
     const root_ = process.getuid && process.getuid() === 0;
     if (root_ && existsSync('/usr/bin/apt-get')) {
@@ -73,7 +79,7 @@ async function browsers() {
       if ((await run('apt-get', ['update', '-qq'], { env })) !== 0) fail('apt-get update failed');
       if ((await run('apt-get', ['install', '-y', '-qq', ...missing], { env })) !== 0) fail('apt-get install failed');
     } else {
-      fail(`missing browsers: ${missing.join(', ')}. On Debian/Ubuntu run as root: apt-get install -y chromium chromium-driver firefox-esr`);
+      fail(`missing browsers: ${missing.join(', ')}. On Debian/Ubuntu run as root: apt-get install -y chromium chromium-driver firefox-esr webkit2gtk-driver xvfb`);
     }
   }
   if (capture('geckodriver', ['--version']).code !== 0) await cargoInstall('geckodriver');

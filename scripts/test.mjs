@@ -1,10 +1,23 @@
 // `npm test`: set-up, build, then every test suite; ends with each runner's summary and a final
 // "N passed, M failed" line. Exits non-zero when anything failed.
+// With WebKit's end-to-end suites a run takes longer than 15 minutes on a 2-core machine, so
+// `npm test` runs them in Chromium and Firefox and WebKit only its wasm-bindgen tests;
+//   --webkit   (`npm run test:webkit`, run by .ci/run after `npm test`) the end-to-end suites in
+//              WebKit, building only what is missing;
+//   --all      everything in one run.
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, run, tee, env } from './tools.mjs';
+import { startXvfb } from './xvfb.mjs';
 
+const args = process.argv.slice(2);
+const webkitOnly = args.includes('--webkit');
+const allBrowsers = args.includes('--all');
+/** The e2e files whose suites run in every browser of BROWSERS (the others are Chromium's). */
+const e2eDir = join(root, 'tests', 'e2e');
+const EVERY_BROWSER = readdirSync(e2eDir).filter((f) => f.endsWith('.test.mjs'))
+  .filter((f) => /\bBROWSERS\b/.test(readFileSync(join(e2eDir, f), 'utf8'))).map((f) => join(e2eDir, f));
 const results = [];
 mkdirSync(join(root, 'test-output'), { recursive: true });
 const started = Date.now();
@@ -63,10 +76,15 @@ if (!setupOk) {
   process.exit(1);
 }
 
-const built = await step('build', 'node', [join(root, 'scripts', 'build.mjs')]);
-if (built) await step('size gate (wasm + glue + loader, gzip)', 'node', [join(root, 'scripts', 'size-gate.mjs')]);
-if (built) await step('symbol check (no core::fmt, no panic messages)', 'node', [join(root, 'scripts', 'symbol-check.mjs')]);
-await step('emulator build', 'cargo', ['build', '-p', 'lpmon-emulator']);
+const missing = ['pkg/lpmon_bg.wasm', 'dist/lpmon.js', 'target/debug/lpmon-emulator'].some((f) => !existsSync(join(root, f)));
+let built = true;
+if (!webkitOnly || missing) {
+  built = await step('build', 'node', [join(root, 'scripts', 'build.mjs')]);
+  if (built && !webkitOnly) await step('size gate (wasm + glue + loader, gzip)', 'node', [join(root, 'scripts', 'size-gate.mjs')]);
+  if (built && !webkitOnly) await step('symbol check (no core::fmt, no panic messages)', 'node', [join(root, 'scripts', 'symbol-check.mjs')]);
+  await step('emulator build', 'cargo', ['build', '-p', 'lpmon-emulator']);
+}
+if (!webkitOnly) {
 // `--features agent` adds the agent-side models and client to the core's tests (a superset).
 await step('native tests (core + agent + emulator)', 'cargo', ['test', '--workspace', '--features', 'agent']);
 await step('clippy (native)', 'cargo', ['clippy', '--workspace', '--all-targets', '--', '-D', 'warnings']);
@@ -79,12 +97,25 @@ if (built) {
   await step('types (agent surface, tsc)', 'tsc', ['--noEmit', '--strict', '--target', 'esnext', '--lib', 'esnext,dom',
     '--module', 'esnext', '--moduleResolution', 'bundler', join(root, 'tests', 'types', 'agent-usage.ts')]);
 }
+}
 
-let emu = null;
+// WebKitGTK has no headless mode: one virtual display for every WebKit run, stopped by PID at the end.
+let xvfb = null;
 try {
-  emu = await emulator();
+  xvfb = await startXvfb();
 } catch (e) {
-  results.push({ name: 'start emulator', ok: false, passed: 0, failed: 1, summary: [String(e)] });
+  results.push({ name: 'start Xvfb (for WebKit)', ok: false, passed: 0, failed: 1, summary: [String(e.message)] });
+}
+const display = xvfb ? { DISPLAY: xvfb.display } : {};
+
+// The wasm-bindgen tests' emulator (the e2e suites start their own).
+let emu = null;
+if (!webkitOnly) {
+  try {
+    emu = await emulator();
+  } catch (e) {
+    results.push({ name: 'start emulator', ok: false, passed: 0, failed: 1, summary: [String(e)] });
+  }
 }
 if (emu) {
   const browserEnv = {
@@ -98,15 +129,39 @@ if (emu) {
   for (const browser of ['--chrome', '--firefox']) {
     await step(`browser tests ${browser.slice(2)} (wasm-bindgen-test)`, 'wasm-pack', ['test', '--headless', browser, '--mode', 'no-install', '.', '--test', 'web'], browserEnv);
   }
+  if (xvfb) {
+    // wasm-bindgen-test-runner knows safaridriver; WebKitGTK's WebKitWebDriver speaks the same W3C
+    // protocol and, asked for a session with no capabilities, starts MiniBrowser in automation mode.
+    await step('browser tests webkit (wasm-bindgen-test)', 'wasm-pack', ['test', '--headless', '--safari', '--safaridriver', '/usr/bin/WebKitWebDriver',
+      '--mode', 'no-install', '.', '--test', 'web'], { env: { ...browserEnv.env, ...display } });
+  }
   emu.stop();
 }
 if (built) {
-  await step('end-to-end (headless Chromium)', 'node', ['--test', '--test-concurrency=1', '--test-reporter=spec',
+  const browsers = webkitOnly ? 'webkit' : allBrowsers ? 'chromium,firefox,webkit' : 'chromium,firefox';
+  const title = { webkit: 'WebKit', 'chromium,firefox': 'Chromium, Firefox', 'chromium,firefox,webkit': 'Chromium, Firefox, WebKit' }[browsers];
+  await step(`end-to-end (${title})`, 'node', ['--test', '--test-concurrency=1', '--test-reporter=spec',
     '--test-reporter-destination=stdout', '--test-reporter=tap', '--test-reporter-destination=' + join(root, 'test-output', 'e2e.tap'),
-    join(root, 'tests', 'e2e')]);
+    ...(webkitOnly ? EVERY_BROWSER : [join(root, 'tests', 'e2e')])], { env: { ...env, ...display, LPMON_BROWSERS: browsers } });
+}
+await xvfb?.stop();
+
+/** Seconds spent in the e2e suites of each browser (top-level suites named "… in <browser>"). */
+function browserTimes() {
+  let tap = '';
+  try { tap = readFileSync(join(root, 'test-output', 'e2e.tap'), 'utf8'); } catch { return null; }
+  const times = {};
+  for (const m of tap.matchAll(/^(?:not )?ok \d+ - .* in (chromium|firefox|webkit)\n  ---\n  duration_ms: ([\d.]+)/gm)) {
+    times[m[1]] = (times[m[1]] || 0) + Number(m[2]) / 1000;
+  }
+  return Object.keys(times).length ? times : null;
 }
 
 console.log('\n=== summary');
+const times = browserTimes();
+if (times) {
+  console.log('e2e suites per browser: ' + Object.entries(times).map(([b, t]) => `${b} ${Math.round(t)}s`).join(', '));
+}
 for (const r of results) {
   console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.seconds}s): ${r.passed} passed, ${r.failed} failed`);
   for (const line of r.summary) console.log(`       ${line}`);

@@ -43,7 +43,7 @@ export type LpmonEvent =
   /** Impression events dropped because their session was gone. */
   | { app: 'lp_monitoringSDK'; name: 'IMPRESSIONS_DROPPED'; data: { dropped: number } }
   /** localStorage failed (lpmon keeps the session in memory), or held a value lpmon ignored. */
-  | { app: 'lp_monitoringSDK'; name: 'STORAGE_FALLBACK' | 'STORAGE_IGNORED'; data: { reason: string } }
+  | { app: 'lp_monitoringSDK'; name: 'STORAGE_FALLBACK' | 'STORAGE_IGNORED' | 'STORAGE_CLEARED'; data: { reason: string } }
   /** CSDS could not be asked; an older stored answer is used. */
   | { app: 'lp_monitoringSDK'; name: 'CSDS_FALLBACK'; data: Record<string, never> }
   /** Script tag: the default monitor is ready. */

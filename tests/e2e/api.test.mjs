@@ -1,46 +1,67 @@
-// The ES module API in a real browser against the emulator: result shapes, errors, sessions.
-import { test, before, after, beforeEach } from 'node:test';
+// The ES module API in a real browser against the emulator: result shapes, errors, sessions. The
+// same tests in every browser of BROWSERS.
+import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSuite, closeSuite, calls } from './harness.mjs';
+import { startEmulator, control, calls } from './harness.mjs';
+import { BROWSERS, openBrowser } from './browsers.mjs';
 
-let emu, browser, ctl, page;
-let suite;
-before(async () => ({ emu, ctl, browser } = suite = await openSuite()));
-after(() => closeSuite(suite));
+// What lpmon's clientProperties say about each browser (WebKitGTK's MiniBrowser says Safari).
+const BROWSER_NAME = { chromium: 'CHROME', firefox: 'FIREFOX', webkit: 'SAFARI' };
+// The clientProperties fields the engagement method documents.
+const DOCUMENTED = ['appVersion', 'deviceFamily', 'ipAddress', 'os', 'osName', 'osVersion'];
+
+for (const name of BROWSERS) describe(`the JS contract in ${name}`, () => {
+let emu, browser, ctl, context, page;
+before(async () => {
+  emu = await startEmulator();
+  ctl = control(emu.api);
+  browser = await openBrowser(name);
+});
+after(async () => {
+  await context?.close();
+  await browser?.close();
+  await emu?.stop();
+});
 beforeEach(async () => {
   await ctl.reset();
-  await page?.context().close();
-  const context = await browser.newContext();
-  page = await context.newPage();
+  // A fresh context per test: no stored session carries over.
+  await context?.close();
+  context = await browser.newContext();
+  page = await context.newTab();
   await page.goto(emu.site + '/examples/esm.html?manual');
-  await page.waitForSelector('body[data-ready=yes]');
+  await page.waitFor(() => document.body.dataset.ready === 'yes');
 });
 
 /** Runs `fn(lpmon, config)` in the page; errors come back as plain objects. */
 function inPage(fn, extra = {}) {
-  return page.evaluate(async ([src, extra]) => {
+  // WebDriver's JSON drops undefined members: the keys set to undefined travel by name.
+  const unset = Object.keys(extra).filter((k) => extra[k] === undefined);
+  return page.evaluate(async ([src, extra, unset]) => {
     const { lpmon, api, account, app } = window.lpmonTest;
     const config = { accountId: account, appInstallationId: app, domain: api, retry: { delaysMs: [50, 50] }, ...extra };
+    for (const k of unset) config[k] = undefined;
     const f = new Function('lpmon', 'config', `return (${src})(lpmon, config)`);
     try {
       return { ok: await f(lpmon, config) };
     } catch (e) {
-      return { err: { name: e.name, kind: e.kind, status: e.status, internalCode: e.internalCode, message: e.message, isError: e instanceof Error } };
+      // window.Error: the page's own (Firefox runs WebDriver scripts in a realm of their own).
+      return { err: { name: e.name, kind: e.kind, status: e.status, internalCode: e.internalCode, message: e.message, isError: e instanceof window.Error } };
     }
-  }, [fn.toString(), extra]);
+  }, [fn.toString(), extra, unset]);
 }
 
 test('engage answers the documented shape; created only on 201', async () => {
   const r = await inPage(async (lpmon, config) => {
     const m = lpmon.createMonitor(config);
-    const before = [m.getVid(), m.getSid()];
+    // Compared in the page: WebDriver would carry undefined back as null.
+    const before = [m.getVid() === undefined, m.getSid() === undefined];
     const first = await m.engage({ entryPoints: ['https://shop.example/'] });
     const second = await m.engage();
     return { before, first, second, vid: m.getVid(), sid: m.getSid() };
   });
   assert.ok(r.ok, JSON.stringify(r.err));
   const { before, first, second, vid, sid } = r.ok;
-  assert.deepEqual(before, [undefined, undefined]);
+  assert.deepEqual(before, [true, true], 'getVid/getSid are undefined before the first call');
   assert.deepEqual(Object.keys(first).sort(), ['created', 'engagementDetails', 'pageId', 'sessionId', 'visitorId']);
   assert.equal(first.created, true);
   assert.equal(second.created, false);
@@ -51,8 +72,11 @@ test('engage answers the documented shape; created only on 201', async () => {
   // The engagement body carries the documented client properties only (headless Chromium on
   // Linux); the wider set is clientPropertiesHeader's (tests/e2e/agent.test.mjs).
   const sent = await calls(ctl, 'engagement');
-  assert.deepEqual(sent[0].body.clientProperties, { deviceFamily: 'DESKTOP', os: 'LINUX', osName: 'LINUX' });
-  assert.deepEqual(sent[1].body.clientProperties, sent[0].body.clientProperties);
+  const props = sent[0].body.clientProperties;
+  if (name === 'chromium') assert.deepEqual(props, { deviceFamily: 'DESKTOP', os: 'LINUX', osName: 'LINUX' });
+  assert.equal(props.deviceFamily, 'DESKTOP');
+  assert.deepEqual(Object.keys(props).filter((k) => !DOCUMENTED.includes(k)), [], 'documented fields only');
+  assert.deepEqual(sent[1].body.clientProperties, props);
 });
 
 test('engage: documented client properties from the caller go in; any other field is refused before sending', async () => {
@@ -69,7 +93,8 @@ test('engage: documented client properties from the caller go in; any other fiel
       }
     }
     const header = JSON.parse(lpmon.clientPropertiesHeader({ appId: 'shop' }));
-    return { refused, header };
+    // The keys' order read here: WebDriver's JSON may reorder an object's members on the way back.
+    return { refused, header, keys: Object.keys(header) };
   });
   assert.ok(r.ok, JSON.stringify(r.err));
   const sent = await calls(ctl, 'engagement');
@@ -81,12 +106,12 @@ test('engage: documented client properties from the caller go in; any other fiel
   assert.match(r.ok.refused[0].message, /^clientProperties\.appId is not an engagement field$/);
   assert.match(r.ok.refused[2].message, /clientProperties\.appVersion must be a string/);
   // The header keeps the wider set, the caller's appId added.
-  const { header } = r.ok;
-  assert.deepEqual(Object.keys(header), [
+  const { header, keys } = r.ok;
+  assert.deepEqual(keys, [
     'deviceFamily', 'os', 'osName', 'browser', 'browserVersion', 'timeZone', 'integration', 'integrationVersion', 'appId',
   ]);
   assert.equal(header.integration, 'WEB_SDK');
-  assert.equal(header.browser, 'CHROME');
+  assert.equal(header.browser, BROWSER_NAME[name]);
   assert.match(header.integrationVersion, /^\d+\.\d+\.\d+$/);
 });
 
@@ -168,4 +193,5 @@ test('no answer at all is a network error after the configured retries', async (
   const r = await inPage(async (lpmon, config) => lpmon.createMonitor(config).engage(), { domain: 'http://127.0.0.1:9', retry: { delaysMs: [10] } });
   assert.equal(r.err.name, 'LpmonError');
   assert.equal(r.err.kind, 'network');
+});
 });

@@ -133,3 +133,31 @@ export async function closeSuite(suite) {
   await suite?.browser?.close();
   await suite?.emu?.stop();
 }
+
+/**
+ * For suites that run in every browser of BROWSERS: the emulator (started with `args`), the page
+ * API's browser `name`, and the site proxy (site-proxy.mjs) in front of the emulator's site:
+ * pages are opened from `site.origin`.
+ */
+export async function openBrowserSuite(name, args = []) {
+  const { openBrowser } = await import('./browsers.mjs');
+  const { startSiteProxy } = await import('./site-proxy.mjs');
+  const suite = {};
+  try {
+    suite.emu = await startEmulator(args);
+    suite.ctl = control(suite.emu.api);
+    suite.site = await startSiteProxy(suite.emu.site);
+    suite.browser = await openBrowser(name);
+  } catch (e) {
+    await closeBrowserSuite(suite);
+    throw e;
+  }
+  return suite;
+}
+
+/** Stops what `openBrowserSuite` started. */
+export async function closeBrowserSuite(suite) {
+  await suite?.browser?.close();
+  await suite?.site?.stop();
+  await suite?.emu?.stop();
+}

@@ -1,29 +1,40 @@
 // The lpTag compatibility layer: page code written for the LivePerson web tag (www/examples/lptag.html)
-// running on lpmon in headless Chromium against the emulator.
-import { test, before, after, beforeEach } from 'node:test';
+// running on lpmon in every browser against the emulator.
+import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSuite, closeSuite, calls, eventually, ACCOUNT, APP } from './harness.mjs';
+import { openBrowserSuite, closeBrowserSuite, calls, eventually, ACCOUNT, APP } from './harness.mjs';
+import { BROWSERS } from './browsers.mjs';
 
 // A page that never answers must fail the test, not hang the run.
 const T = { timeout: 20000 };
 
-let emu, browser, ctl, context, page, errors;
+for (const name of BROWSERS) describe(`the lpTag layer in ${name}`, () => {
+let emu, browser, ctl, site, context, page, tabs;
 let suite;
-before(async () => ({ emu, ctl, browser } = suite = await openSuite()));
-after(() => closeSuite(suite));
+before(async () => ({ emu, ctl, browser, site } = suite = await openBrowserSuite(name)));
+after(async () => {
+  await context?.close();
+  await closeBrowserSuite(suite);
+});
 beforeEach(async () => {
   await context?.close();
   await ctl.reset();
+  site.clear();
   context = await browser.newContext();
-  page = await context.newPage();
-  errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  page = await context.newTab();
+  tabs = [page];
 });
+/** Uncaught errors of every page of the test. */
+const errors = () => [...tabs.flatMap((t) => t.errors), ...site.errors];
 
 /** Opens the docs-style page and waits until its start-page call and impDisplay report are done. */
 async function openDocsPage() {
-  await page.goto(emu.site + '/examples/lptag.html');
-  await page.waitForSelector('#message-us:not([hidden])', { timeout: 10000 });
+  await page.goto(site.origin + '/examples/lptag.html');
+  // The page shows its "Message us" button (what Playwright's waitForSelector waits for: visible).
+  await page.waitFor(() => {
+    const b = document.querySelector('#message-us:not([hidden])');
+    return b && b.getClientRects().length > 0 && getComputedStyle(b).visibility !== 'hidden';
+  }, null, { timeout: 10000 });
   return eventually(async () => {
     const reports = await calls(ctl, 'report');
     return reports.find((r) => r.body.engagementAttributes[0].type === 'impDisplay');
@@ -37,7 +48,7 @@ test('the start-page call carries the URL, lpTag.section, the queued SDEs (after
   const [start, ...more] = await calls(ctl, 'engagement');
   assert.equal(more.length, 0, 'one start-page call');
   assert.equal(start.status, 201);
-  assert.deepEqual(start.body.entryPoints, [emu.site + '/examples/lptag.html', 'sec://outdoor', 'sec://tents']);
+  assert.deepEqual(start.body.entryPoints, [site.origin + '/examples/lptag.html', 'sec://outdoor', 'sec://tents']);
   // The hook removed the contact details and dropped the empty search.
   assert.deepEqual(types(start), ['cart', 'personal']);
   assert.deepEqual(start.body.engagementAttributes[1].personal, { firstname: 'Robin' });
@@ -74,7 +85,7 @@ test('the start-page call carries the URL, lpTag.section, the queued SDEs (after
   assert.equal(state.offers[0].data.pageId, start.answer.pageId);
   assert.deepEqual(state.store, ['cart', 'personal', 'searchInfo', 'impDisplay']);
   assert.equal(state.carts, 1);
-  assert.deepEqual(errors, []);
+  assert.deepEqual(errors(), []);
 });
 
 test('sdes.push after load goes with the next call; sdes.send sends now and calls back', T, async () => {
@@ -97,13 +108,13 @@ test('sdes.push after load goes with the next call; sdes.send sends now and call
   assert.equal(sent.answer.pageId, last.answer.pageId);
   assert.equal(last.body.pageId, (await calls(ctl, 'engagement'))[0].answer.pageId, 'reports stay on the page');
   assert.deepEqual(await page.evaluate(() => lpTag.sdes.get('service').length), 1);
-  assert.deepEqual(errors, []);
+  assert.deepEqual(errors(), []);
 });
 
 test('a reported impAccept fires LP_OFFERS/OFFER_CLICK', T, async () => {
   await openDocsPage();
   await page.click('#message-us');
-  await page.waitForFunction(() => document.getElementById('status').textContent === 'connecting…');
+  await page.waitFor(() => document.getElementById('status').textContent === 'connecting…');
   const accept = (await calls(ctl, 'report')).find((r) => types(r)[0] === 'impAccept');
   assert.equal(accept.status, 200);
   const clicks = await page.evaluate(() => lpTag.events.hasFired('LP_OFFERS', 'OFFER_CLICK'));
@@ -123,7 +134,7 @@ test('lpTag.newPage makes a new page: a start-page call with its URL, sections a
     const e = await calls(ctl, 'engagement');
     return e.length === 2 && e;
   }, 5000, 'the second start-page call');
-  assert.deepEqual(second.body.entryPoints, [emu.site + '/examples/lptag.html#tents', 'sec://outdoor', 'sec://tents', 'sec://catalog']);
+  assert.deepEqual(second.body.entryPoints, [site.origin + '/examples/lptag.html#tents', 'sec://outdoor', 'sec://tents', 'sec://catalog']);
   assert.deepEqual(types(second), ['prodView']);
   assert.equal(second.body.pageId, undefined);
   assert.equal(second.status, 200);
@@ -134,7 +145,7 @@ test('lpTag.newPage makes a new page: a start-page call with its URL, sections a
   assert.equal(display.body.pageId, second.answer.pageId);
   const store = await page.evaluate(() => ({ section: lpTag.section, all: lpTag.sdes.get().map((s) => s.type) }));
   assert.deepEqual(store, { section: ['outdoor', 'tents', 'catalog'], all: ['prodView', 'impDisplay'] });
-  assert.deepEqual(errors, []);
+  assert.deepEqual(errors(), []);
 });
 
 test('lpTag.events: both bind styles, unbind by handle, triggerOnce, context, async, wildcard app, hasFired', T, async () => {
@@ -187,16 +198,17 @@ test('a BEFORE_SUBMIT_SDE hook can cancel a send: nothing goes out, the callback
 test('an lpTag object already on the page turns the layer on without data-lptag; without one it stays off', T, async () => {
   // csds.html has a plain tag (no data-lptag); the init scripts play the part of earlier page code.
   const open = async (init) => {
-    const p = await context.newPage();
-    p.on('pageerror', (e) => errors.push(e.message));
-    if (init) await p.addInitScript(init);
-    await p.goto(emu.site + '/examples/csds.html');
+    const p = await context.newTab();
+    tabs.push(p);
+    site.clearInits();
+    if (init) site.init(init);
+    await p.goto(site.origin + '/examples/csds.html');
     assert.equal(await p.evaluate(() => lpmon.ready), true);
     return p;
   };
   const p1 = await open(() => { window.lpTag = { section: ['home'], sdes: [{ type: 'searchInfo', keywords: ['boots'] }] }; });
   const start = await eventually(async () => (await calls(ctl, 'engagement'))[0], 5000, 'the start-page call');
-  assert.deepEqual(start.body.entryPoints, [emu.site + '/examples/csds.html', 'sec://home']);
+  assert.deepEqual(start.body.entryPoints, [site.origin + '/examples/csds.html', 'sec://home']);
   assert.deepEqual(types(start), ['searchInfo']);
   assert.equal(await p1.evaluate(() => typeof lpTag.events.bind), 'function');
 
@@ -212,16 +224,16 @@ test('an lpTag object already on the page turns the layer on without data-lptag;
     assert.equal(await p.evaluate(() => typeof (lpTag.events && lpTag.events.bind)), 'undefined', name);
     assert.equal(await p.evaluate(() => typeof lpTag.taglets.lp_monitoringSDK.getVid), 'function', name);
   }
-  assert.deepEqual(errors, []);
+  assert.deepEqual(errors(), []);
 });
 
 test('when wasm is blocked the lpTag layer still answers: sends call back with the config error', T, async () => {
-  await page.route('**/examples/pages/blocked.html', (route) => route.fulfill({
+  site.route('/examples/pages/blocked.html', { fulfill: {
     contentType: 'text/html',
     headers: { 'Content-Security-Policy': "script-src 'self' 'unsafe-inline'" },
     body: `<!doctype html><script src="/dist/lpmon.js" data-lptag data-account-id="${ACCOUNT}" data-app-installation-id="${APP}" data-domain="${emu.api}"></script>`,
-  }));
-  await page.goto(emu.site + '/examples/pages/blocked.html');
+  } });
+  await page.goto(site.origin + '/examples/pages/blocked.html');
   assert.equal(await page.evaluate(() => lpmon.ready), false);
   const out = await page.evaluate(() => new Promise((resolve) => {
     lpTag.sdes.push({ type: 'searchInfo', keywords: ['x'] });
@@ -233,5 +245,6 @@ test('when wasm is blocked the lpTag layer still answers: sends call back with t
   // The page view that could not be recorded is told too.
   assert.deepEqual(out, { kind: 'config', failed: 1, lost: ['config'] });
   assert.equal((await ctl.requests()).length, 0);
-  assert.deepEqual(errors, []);
+  assert.deepEqual(errors(), []);
+});
 });

@@ -1,4 +1,4 @@
-// The fault matrix, in Chromium and Firefox against the emulator on another origin: what lpmon
+// The fault matrix, in Chromium, Firefox and WebKit against the emulator on another origin: what lpmon
 // does when the server, the network or the storage misbehave.
 import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,6 +47,14 @@ for (const name of BROWSERS) {
       await tab.waitFor(() => document.body.dataset.ready === 'yes');
     };
     const finish = () => tab.close();
+    /** Offline and back. WebKitGTK has no offline switch reachable over WebDriver: there the API
+     * drops every connection instead, and the page is told `online` the way the browser tells it. */
+    const offline = async (off) => {
+      if (browser.canGoOffline) return tab.setOffline(off);
+      if (off) return ctl.fault({ drop: true, times: 1000 });
+      await ctl.clearFaults();
+      await tab.run(() => { dispatchEvent(new Event('online')); return true; });
+    };
 
     test('"Loading account" (500/20) is retried with the vid it names', async () => {
       await ctl.fault({ match: { endpoint: 'engagement' }, status: 500, internalCode: 20 });
@@ -145,11 +153,11 @@ for (const name of BROWSERS) {
     test('reports made while offline are delivered when the browser is back online', async () => {
       await tab.run(CREATE, { retry: { delaysMs: [60000] } });
       await tab.run(ENGAGE);
-      await tab.setOffline(true);
+      await offline(true);
       await tab.run((w) => { window.pending = window.m.report({ engagementAttributes: [{ type: 'searchInfo', keywords: [w] }] }); return true; }, 'while-offline');
       await eventually(async () => (await tab.run(EVENTS)).ok.includes('RETRY'), 5000, 'the first attempt to fail');
       const t0 = Date.now();
-      await tab.setOffline(false);
+      await offline(false);
       const r = await tab.run(() => window.pending);
       assert.ok(r.ok, JSON.stringify(r.err));
       assert.ok(Date.now() - t0 < 10000, 'delivered on "online", not after the 60 s pause');
@@ -206,6 +214,62 @@ for (const name of BROWSERS) {
         const events = (await tab.run(EVENTS)).ok;
         assert.equal(events.filter((e) => e === expectEvent).length, 1, JSON.stringify(events));
         assert.deepEqual(tab.errors, []);
+        await finish();
+      });
+    }
+
+    test('storage cleared between calls: a new visitor, an event, and the parked report still delivered', async () => {
+      await tab.run(CREATE, { retry: { delaysMs: [50] } });
+      const first = (await tab.run(ENGAGE)).ok;
+      await ctl.fault({ match: { endpoint: 'report' }, status: 503, times: 2 });
+      const parked = await tab.run(REPORT, 'held-in-memory');
+      assert.deepEqual([parked.err?.kind, parked.err?.status], ['http', 503], 'retries ran out: parked');
+      // What "clear site data", private mode's end or Safari's 7-day cap do to lpmon's keys.
+      await tab.run(() => { localStorage.clear(); return true; });
+      assert.equal((await tab.run(() => window.m.getVid() ?? null)).ok, null);
+      const again = await tab.run(ENGAGE);
+      assert.ok(again.ok, JSON.stringify(again.err));
+      assert.equal(again.ok.created, true);
+      assert.notEqual(again.ok.visitorId, first.visitorId, 'a new visitor');
+      const engagements = (await ctl.requests()).filter((r) => r.path.endsWith('/engagement'));
+      assert.equal(engagements.at(-1).query.vid, undefined, 'nothing stale sent');
+      const events = (await tab.run(EVENTS)).ok;
+      assert.equal(events.filter((e) => e === 'STORAGE_CLEARED').length, 1, JSON.stringify(events));
+      // A report that succeeds clears the way for the parked one, which was only in memory now.
+      const r = await tab.run(REPORT, 'after-clear');
+      assert.ok(r.ok, JSON.stringify(r.err));
+      await eventually(async () => reportsOf(await ctl.requests(), 'held-in-memory').some((x) => x.status === 200), 5000, 'the parked report');
+      const held = reportsOf(await ctl.requests(), 'held-in-memory');
+      assert.deepEqual(held.map((x) => x.status), [503, 503, 200], 'delivered once');
+      assert.equal(held.at(-1).query.vid, again.ok.visitorId);
+      assert.deepEqual(tab.errors, []);
+      await finish();
+    });
+
+    if (name === 'webkit') {
+      test('in private browsing (MiniBrowser --private) lpmon keeps the pair for the page and sends it back', async () => {
+        const priv = await openBrowser('webkit', { private: true });
+        try {
+          const p = await priv.newTab();
+          await p.goto(emu.site + '/examples/esm.html?manual');
+          await p.waitFor(() => document.body.dataset.ready === 'yes');
+          await p.run(CREATE, {});
+          const first = await p.run(ENGAGE);
+          assert.ok(first.ok, JSON.stringify(first.err));
+          const second = await p.run(ENGAGE);
+          assert.equal(second.ok.created, false, 'the pair is kept and sent back');
+          assert.equal(second.ok.visitorId, first.ok.visitorId);
+          // A second tab of the private window sees the same visitor.
+          const other = await priv.newTab();
+          await other.goto(emu.site + '/examples/esm.html?manual');
+          await other.waitFor(() => document.body.dataset.ready === 'yes');
+          assert.deepEqual((await other.run(CREATE, {})).ok, [first.ok.visitorId, first.ok.sessionId]);
+          assert.equal((await ctl.stats()).sessionsCreated, 1);
+          const events = (await p.run(EVENTS)).ok;
+          assert.deepEqual(events.filter((e) => e.startsWith('STORAGE_')), [], 'storage works in private mode');
+        } finally {
+          await priv.close();
+        }
         await finish();
       });
     }

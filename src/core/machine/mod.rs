@@ -231,6 +231,8 @@ pub struct Machine {
     /// The stored CSDS answer text.
     csds: Option<String>,
     warned_corrupt: bool,
+    /// This page has seen lpmon's stored state: if it vanishes, someone else cleared it.
+    had_state: bool,
     tab: String,
     /// The calls under way, in call order (a slot is empty while its job is being moved).
     jobs: Vec<Option<exchange::Job>>,
@@ -257,6 +259,7 @@ impl Machine {
             state: None,
             csds: None,
             warned_corrupt: false,
+            had_state: false,
             tab: String::new(),
             jobs: Vec::new(),
             gate: None,
@@ -346,7 +349,20 @@ impl Machine {
 
     /// The live session, if any (expired or corrupted values count as none).
     pub fn session(&mut self) -> Option<Session> {
-        let text = self.state.as_deref()?;
+        let Some(text) = self.state.as_deref() else {
+            // Gone without this page removing it: the user cleared the site's data, or the
+            // browser did (Safari's 7-day cap on script-written storage). The next call starts a
+            // new visitor; the reports this page holds are still delivered (they live here).
+            if ::core::mem::replace(&mut self.had_state, false) {
+                self.emit(
+                    0,
+                    "STORAGE_CLEARED",
+                    &[("reason", Val::Str("the stored visitor vanished"))],
+                );
+            }
+            return None;
+        };
+        self.had_state = true;
         let Some(s) = Session::decode(text) else {
             if !::core::mem::replace(&mut self.warned_corrupt, true) {
                 self.emit(
@@ -419,7 +435,9 @@ impl Machine {
 
     fn remove(&mut self, key: String) {
         if key == self.base().state_key() {
+            // lpmon's own removal is not news.
             self.state = None;
+            self.had_state = false;
         }
         self.push(Output::Remove { key });
     }

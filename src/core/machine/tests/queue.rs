@@ -234,3 +234,46 @@ fn a_full_queue_drops_the_oldest_waiting_report_and_says_so() {
     s.answer(3, 200, &session("V1", "S1"));
     assert!(s.take().contains(&r#"resolve 2 {"visitorId":"V1","sessionId":"S1","pageId":"77"}"#.to_string()));
 }
+
+#[test]
+fn storage_cleared_behind_the_page_starts_a_new_visitor_and_keeps_the_parked_report() {
+    let mut s = Script::with_session(r#"{"accountId":"12345678","appInstallationId":"app-1","domain":"http://127.0.0.1:9","retry":{"delaysMs":[]}}"#);
+    let key = entry_key(s.m.tab(), 1);
+    s.call(Op::Report, &search("held"));
+    s.take();
+    s.no_answer(3);
+    assert!(s.take().contains(&"reject 2 network".to_string()));
+    assert!(s.get(&key).is_some(), "parked in storage");
+    // The user clears the site's data (or Safari's 7-day cap does it).
+    s.store.clear();
+    assert_eq!(s.ids(), (None, None), "read twice, said once");
+    s.expect(&[r#"emit STORAGE_CLEARED {"reason":"the stored visitor vanished"}"#]);
+    s.call(Op::Engage, "{}");
+    s.expect(&["lock 4 lpmon:12345678:app-1"]);
+    s.input(Input::LockGranted { id: 4, waited: false });
+    s.expect(&["send 5 engagement?v=1.0", "emit SP_SENT {}"]);
+    s.answer(5, 201, &session("V2", "S2"));
+    s.take();
+    // The parked report is still delivered, once, with the new visitor.
+    s.input(Input::Online);
+    s.expect(&["list lpmon:12345678:app-1:q:"]);
+    s.input(Input::Listed { entries: vec![] });
+    s.expect(&["send 6 report?v=1.0&vid=V2&sid=S2 keepalive"]);
+    assert!(s.body(6).to_text().contains("held"));
+    s.answer(6, 200, &session("V2", "S2"));
+    let out = s.take();
+    assert!(out.contains(&"emit QUEUE_DELIVERED {}".to_string()), "{out:?}");
+    assert!(!out.iter().any(|l| l.contains("STORAGE_CLEARED")), "the new visitor's state is not news");
+}
+
+#[test]
+fn a_pair_lpmon_dropped_itself_is_not_reported_as_cleared() {
+    let mut s = Script::with_session(CONFIG);
+    s.call(Op::Engage, "{}");
+    s.take();
+    s.answer(3, 404, r#"{"internalCode":37}"#);
+    s.input(Input::LockGranted { id: 4, waited: false });
+    let out = s.take();
+    assert!(out.contains(&"remove lpmon:12345678:app-1".to_string()), "{out:?}");
+    assert!(!out.iter().any(|l| l.contains("STORAGE_CLEARED")), "{out:?}");
+}
