@@ -277,3 +277,84 @@ fn a_pair_lpmon_dropped_itself_is_not_reported_as_cleared() {
     assert!(out.contains(&"remove lpmon:12345678:app-1".to_string()), "{out:?}");
     assert!(!out.iter().any(|l| l.contains("STORAGE_CLEARED")), "{out:?}");
 }
+
+#[test]
+fn a_refused_report_is_removed_and_rejected() {
+    let mut s = Script::with_session(CONFIG);
+    let tab = s.m.tab().to_string();
+    s.call(Op::Report, &search("a"));
+    s.call(Op::Report, &search("b"));
+    s.take();
+    s.answer(3, 400, r#"{"internalCode":5,"message":"bad data"}"#);
+    s.expect(&[
+        &format!("write {}", entry_key(&tab, 1)),
+        r#"emit REQUEST_COMPLETE {"method":"report","status":400}"#,
+        &format!("remove {}", entry_key(&tab, 1)),
+        "reject 2 http 400/5",
+        "send 4 report?v=1.0&vid=V1&sid=S1 keepalive",
+    ]);
+}
+
+#[test]
+fn impressions_of_an_older_session_are_dropped_at_delivery() {
+    let mut s = Script::with_session(CONFIG);
+    s.call(Op::Report, &search("first"));
+    s.call(
+        Op::Report,
+        r#"{"engagementAttributes":[{"type":"impDisplay","campaign":1,"engId":2,"revision":1},{"type":"searchInfo","keywords":["b"]}]}"#,
+    );
+    s.take();
+    // A new session before the second report's turn: its impression belongs to the old one.
+    s.answer(3, 201, &session("V1", "S2"));
+    let out = s.take();
+    assert!(out.contains(&r#"emit IMPRESSIONS_DROPPED {"dropped":1}"#.to_string()), "{out:?}");
+    assert_eq!(out.last().unwrap(), "send 4 report?v=1.0&vid=V1&sid=S2 keepalive");
+    assert!(!s.body(4).to_text().contains("impDisplay"));
+}
+
+#[test]
+fn a_stale_pair_with_only_impressions_left_opens_a_new_session_instead() {
+    let mut s = Script::with_session(CONFIG);
+    s.call(
+        Op::Report,
+        r#"{"engagementAttributes":[{"type":"impDisplay","campaign":1,"engId":2,"revision":1}],"pageId":"p1"}"#,
+    );
+    s.take();
+    s.answer(3, 404, r#"{"internalCode":39}"#);
+    let out = s.take();
+    assert!(out.contains(&r#"emit IMPRESSIONS_DROPPED {"dropped":1}"#.to_string()), "{out:?}");
+    assert_eq!(out.last().unwrap(), "lock 4 lpmon:12345678:app-1");
+    s.input(Input::LockGranted { id: 4, waited: false });
+    s.expect(&["send 5 engagement?v=1.0", "emit SP_SENT {}"]);
+    assert_eq!(
+        s.body(5),
+        j(r#"{"pageId":"p1","clientProperties":{"integration":"WEB_SDK"}}"#)
+    );
+}
+
+#[test]
+fn without_web_locks_only_old_leftovers_are_taken_over() {
+    let mut s = Script::bare(CONFIG);
+    let entry = |at: u64| Entry {
+        tab: "42".into(),
+        at,
+        cycles: 0,
+        sid: None,
+        body: j(&search("left")),
+    };
+    let old = format!("lpmon:12345678:app-1:q:{:014}-00000001-42", T0 - 120_000);
+    let new = format!("lpmon:12345678:app-1:q:{:014}-00000002-42", T0 - 1_000);
+    let listed = vec![
+        (old.clone(), entry(T0 - 120_000).encode()),
+        (new.clone(), entry(T0 - 1_000).encode()),
+    ];
+    s.take();
+    s.input(Input::Listed { entries: listed.clone() });
+    s.input(Input::Held { id: 1, names: None });
+    s.input(Input::LockGranted { id: 2, waited: false });
+    s.take();
+    s.input(Input::Listed { entries: listed });
+    let out = s.take();
+    assert_eq!(out[..2], [format!("write {old}"), "release 2".to_string()], "{out:?}");
+    assert!(!out.iter().any(|l| l.contains(&new)), "a minute-old report may still be its page's");
+}
