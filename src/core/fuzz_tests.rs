@@ -18,7 +18,7 @@ use crate::core::ports::{HttpAnswer, NetError};
 use crate::core::queue::Entry;
 use crate::core::request;
 use crate::core::sde::{self, Target};
-use crate::core::session::Session;
+use crate::core::session::Stored;
 
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
@@ -126,7 +126,8 @@ proptest! {
     #[test]
     fn classify_never_panics(status in any::<u16>(), body in jsonish(), hint in proptest::option::of(".{0,12}")) {
         let result = Ok(HttpAnswer { status, body: body.clone(), retry_after: hint });
-        match classify(&result) {
+        let report = status % 2 == 0;
+        match classify(&result, report) {
             Verdict::Done { body: b, .. } => {
                 prop_assert!(status == 200 || status == 201);
                 for key in ["visitorId", "sessionId"] {
@@ -135,9 +136,10 @@ proptest! {
                 }
             }
             Verdict::Retry { min_delay_ms, .. } => prop_assert!(min_delay_ms <= 300_000),
+            Verdict::Accepted => prop_assert!(report && (200..300).contains(&status)),
             Verdict::Stale(_) | Verdict::Fail(_) => {}
         }
-        let _ = classify(&Err(NetError::Failed));
+        let _ = classify(&Err(NetError::Failed), false);
     }
 
     #[test]
@@ -154,7 +156,7 @@ proptest! {
 
     #[test]
     fn stored_state_and_configs_never_panic(text in jsonish(), v in json_value()) {
-        let _ = Session::decode(&text);
+        let _ = Stored::decode(&text);
         let _ = Entry::decode(&text);
         let _ = Config::from_json(&v);
         if let Ok(parsed) = Json::parse(&text) {
