@@ -24,6 +24,8 @@ const config = Object.assign({}, given, {
 delete config.lptag;
 if (data.domain) config.domain = data.domain;
 if (data.csds) config.csds = data.csds;
+// data-consent="pending": nothing is stored or sent until lpmon.setConsent('granted').
+if (data.consent) config.consent = data.consent;
 // The lpTag layer: asked for with data-lptag (any value but "false"), or implied by a page that
 // already has an lpTag object (its snippet ran first).
 const lptag = data.lptag !== undefined ? data.lptag !== 'false' : given.lptag !== undefined ? !!given.lptag : !!w.lpTag;
@@ -31,12 +33,13 @@ const lptag = data.lptag !== undefined ? data.lptag !== 'false' : given.lptag !=
 // The snippet's stub (or nothing): keep the same object so references held by page code stay
 // valid. A page may also have queued `[method, arg]` entries into a plain array.
 const api = w.lpmon && typeof w.lpmon === 'object' ? w.lpmon : {};
-const queue = (Array.isArray(api) ? api.splice(0) : []).concat(api.q || []);
+const early = (Array.isArray(api) ? api.splice(0) : []).concat(api.q || []);
 const settleReady = api._r;
 delete api.q;
 delete api._r;
 let monitor = null;
 let failure = null;
+let forget = false;
 const APP = 'lp_monitoringSDK';
 
 const say = (name, detail) => {
@@ -58,7 +61,16 @@ api.getSid = () => (monitor ? monitor.getSid() : undefined);
 api.engage = (req) => call('engage', req);
 api.report = (req) => call('report', req);
 api.push = (entry) => { replay(entry); };
+// Before the monitor exists, consent goes into its config and a reset waits for it.
+api.setConsent = (c) => {
+  if (monitor) return monitor.setConsent(c);
+  if (c !== 'granted' && c !== 'denied') throw Object.assign(new Error("setConsent takes 'granted' or 'denied'"), { name: 'LpmonError', kind: 'config' });
+  config.consent = c;
+};
+api.reset = () => (monitor ? monitor.reset() : (forget = true));
 w.lpmon = api;
+// Consent given before lpmon arrived applies at once, not in turn behind calls waiting for it.
+const queue = early.filter((e) => !(e && e[0] === 'setConsent' && (replay(e), 1)));
 
 const tag = (w.lpTag = w.lpTag || {});
 tag.taglets = tag.taglets || {};
@@ -100,7 +112,10 @@ const start = new Promise((resolve) => {
   const wasm = fetch(base + 'lpmon_bg.wasm');
   wasm.catch(() => {});
   resolve(import(base + 'lpmon_glue.js').then((glue) =>
-    glue.default({ module_or_path: wasm }).then(() => { monitor = glue.createMonitor(config); })));
+    glue.default({ module_or_path: wasm }).then(() => {
+      monitor = glue.createMonitor(config);
+      if (forget) monitor.reset();
+    })));
 });
 
 api.ready = start.then(
