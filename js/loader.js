@@ -62,11 +62,8 @@ api.engage = (req) => call('engage', req);
 api.report = (req) => call('report', req);
 api.push = (entry) => { replay(entry); };
 // Before the monitor exists, consent goes into its config and a reset waits for it.
-api.setConsent = (c) => {
-  if (monitor) return monitor.setConsent(c);
-  if (c !== 'granted' && c !== 'denied') throw Object.assign(new Error("setConsent takes 'granted' or 'denied'"), { name: 'LpmonError', kind: 'config' });
-  config.consent = c;
-};
+// Anything but 'granted' denies, as on the monitor.
+api.setConsent = (c) => (monitor ? monitor.setConsent(c) : (config.consent = c === 'granted' ? c : 'denied'));
 api.reset = () => (monitor ? monitor.reset() : (forget = true));
 w.lpmon = api;
 // Consent given before lpmon arrived applies at once, not in turn behind calls waiting for it.

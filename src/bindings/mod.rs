@@ -177,27 +177,24 @@ impl Monitor {
     }
 
     /// The visitor's answer: `'granted'` sends the calls waiting for it, in call order;
-    /// `'denied'` refuses calls with kind `consent` and removes every key lpmon stored. Throws an
-    /// `LpmonError` of kind `config` for any other value.
+    /// `'denied'` (or any other value: a typo fails closed) refuses calls with kind `consent` and
+    /// removes every key lpmon stored.
     #[wasm_bindgen(js_name = setConsent)]
     pub fn set_consent(
         &self,
         #[wasm_bindgen(unchecked_param_type = "'granted' | 'denied'")] consent: &str,
-    ) -> Result<(), JsValue> {
-        let c = match Consent::parse(consent) {
-            Some(c @ (Consent::Granted | Consent::Denied)) => c,
-            _ => {
-                return Err(to_js_error(&Error::config(&[
-                    "setConsent takes 'granted' or 'denied'",
-                ])))
-            }
+    ) {
+        // Anything but 'granted' denies: a typo must not let lpmon store or send.
+        let c = if consent == "granted" {
+            Consent::Granted
+        } else {
+            Consent::Denied
         };
         self.inner.set_consent(c);
         if c == Consent::Granted {
             // Reports earlier pages left behind may go now.
             drain_later(&self.inner);
         }
-        Ok(())
     }
 
     /// Logout or a shared device: forgets the visitor, the session and the reports not sent yet

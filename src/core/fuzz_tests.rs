@@ -18,7 +18,7 @@ use crate::core::ports::{HttpAnswer, NetError};
 use crate::core::queue::Entry;
 use crate::core::request;
 use crate::core::sde::{self, Target};
-use crate::core::session::Stored;
+use crate::core::session::Session;
 
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
@@ -156,7 +156,7 @@ proptest! {
 
     #[test]
     fn stored_state_and_configs_never_panic(text in jsonish(), v in json_value()) {
-        let _ = Stored::decode(&text);
+        let _ = Session::decode(&text);
         let _ = Entry::decode(&text);
         let _ = Config::from_json(&v);
         if let Ok(parsed) = Json::parse(&text) {

@@ -21,7 +21,7 @@ use crate::core::ports::Platform;
 use crate::core::queue::{self, Entry, Queue, State};
 use crate::core::request::{self, Call, Ids};
 use crate::core::retry;
-use crate::core::session::{Session, Stored};
+use crate::core::session::Session;
 use crate::core::shelf::Shelf;
 use crate::core::signal::{either, Signal};
 use crate::core::text::concat;
@@ -134,10 +134,11 @@ impl<P: Platform> Monitor<P> {
         self.shared.tab(|| self.platform.random())
     }
 
-    /// What storage holds of the visitor and its session (corrupted values count as nothing).
-    fn state(&self) -> Option<Stored> {
+    /// What storage holds of the visitor and its last session, live or not (corrupted values
+    /// count as nothing).
+    fn state(&self) -> Option<Session> {
         let text = self.platform.read(self.cfg.state_key())?;
-        let Some(s) = Stored::decode(&text) else {
+        let Some(s) = Session::decode(&text) else {
             if !self.shared.warned_corrupt.replace(true) {
                 self.emit(
                     "STORAGE_IGNORED",
@@ -152,7 +153,7 @@ impl<P: Platform> Monitor<P> {
     /// The live session from storage, if any (expired or corrupted values count as none).
     pub fn session(&self) -> Option<Session> {
         let now = self.platform.now_ms();
-        self.state()?.session.filter(|s| s.is_live(now))
+        self.state().filter(|s| s.is_live(now))
     }
 
     /// The visitor id: it outlives sessions.
@@ -700,7 +701,6 @@ impl<P: Platform> Monitor<P> {
         if refused.vid.as_deref() != Some(st.vid.as_str()) {
             return;
         }
-        let sid = st.session.map(|s| s.sid);
         let only_session = matches!(
             why,
             Error::Http {
@@ -709,9 +709,9 @@ impl<P: Platform> Monitor<P> {
             }
         );
         match &refused.sid {
-            Some(_) if only_session => {
-                if refused.sid == sid {
-                    self.put(self.cfg.state_key(), &Stored::visitor_only(&st.vid));
+            Some(sid) if only_session => {
+                if *sid == st.sid {
+                    self.put(self.cfg.state_key(), &st.ended().encode());
                 }
             }
             _ => self.platform.remove(self.cfg.state_key()),

@@ -1,9 +1,8 @@
 //! The visitor and its monitor session as they are persisted: the vid (kept for the device, as the
-//! tag's `LPVID`), and the sid with when it started and was last used (as `LPSID`). The session
-//! expires; the visitor stays until `reset()` or denied consent.
-//!
-//! Stored text: `{"lpmon":1,"vid":…,"sid":…,"started":…,"last":…}`, or `{"lpmon":1,"vid":…}` when
-//! only the visitor is known (the first form is also what earlier versions wrote).
+//! tag's `LPVID`), the sid (as `LPSID`) and when the session started and was last used. The
+//! session expires; the visitor stays until `reset()` or denied consent, so an expired record is
+//! still read for its vid. A session the server refused (404/39) is stored as ended (`last` 0):
+//! the format is the one earlier versions wrote.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -30,18 +29,9 @@ pub struct Session {
     pub last_ms: u64,
 }
 
-/// What is stored: the visitor, and the last session it had (live or not).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stored {
-    /// Visitor id.
-    pub vid: String,
-    /// The last session; None when it was dropped (404/39) and none was opened since.
-    pub session: Option<Session>,
-}
-
-impl Stored {
-    /// Reads the stored JSON; anything corrupted, foreign or with unsafe ids counts as nothing.
-    pub fn decode(text: &str) -> Option<Stored> {
+impl Session {
+    /// Reads the stored JSON; anything corrupted, foreign or with unsafe ids counts as no session.
+    pub fn decode(text: &str) -> Option<Session> {
         let v = Json::parse(text).ok()?;
         if v.get("lpmon").and_then(Json::as_i64) != Some(1) {
             return None;
@@ -58,26 +48,14 @@ impl Stored {
                 .filter(|t| *t >= 0)
                 .map(|t| t as u64)
         };
-        let vid = id("vid")?;
-        let session = match v.get("sid") {
-            None => None,
-            Some(_) => Some(Session {
-                vid: vid.clone(),
-                sid: id("sid")?,
-                started_ms: time("started")?,
-                last_ms: time("last")?,
-            }),
-        };
-        Some(Stored { vid, session })
+        Some(Session {
+            vid: id("vid")?,
+            sid: id("sid")?,
+            started_ms: time("started")?,
+            last_ms: time("last")?,
+        })
     }
 
-    /// The stored text of a visitor without a session.
-    pub fn visitor_only(vid: &str) -> String {
-        concat(&["{\"lpmon\":1,\"vid\":", &quoted(vid), "}"])
-    }
-}
-
-impl Session {
     /// The stored JSON text.
     pub fn encode(&self) -> String {
         // Written as text: the same compact JSON as a `Json` value would give, with less code.
@@ -92,6 +70,15 @@ impl Session {
             &uint_text(self.last_ms),
             "}",
         ])
+    }
+
+    /// The same visitor, its session ended (what a 404/39 leaves).
+    pub fn ended(self) -> Session {
+        Session {
+            started_ms: 0,
+            last_ms: 0,
+            ..self
+        }
     }
 
     /// False once the session is idle for 30 minutes or older than 6 hours. A clock that went
@@ -126,33 +113,35 @@ mod tests {
 
     #[test]
     fn round_trip() {
-        let full = Stored::decode(&s().encode()).unwrap();
-        assert_eq!(full.vid, "V1");
-        assert_eq!(full.session, Some(s()));
-        let visitor = Stored::decode(&Stored::visitor_only("V1")).unwrap();
-        assert_eq!(Stored::visitor_only("V1"), r#"{"lpmon":1,"vid":"V1"}"#);
-        assert_eq!(
-            visitor,
-            Stored {
-                vid: "V1".into(),
-                session: None
-            }
-        );
+        assert_eq!(Session::decode(&s().encode()), Some(s()));
     }
 
     #[test]
     fn what_earlier_versions_wrote_is_read() {
         let old = r#"{"lpmon":1,"vid":"I2NzQ2YzBkZGEzZDMzYjIx","sid":"NJIm1tJFT5SV6dTEkmNAjA","started":1700000000000,"last":1700000060000}"#;
-        let read = Stored::decode(old).unwrap();
-        assert_eq!(read.vid, "I2NzQ2YzBkZGEzZDMzYjIx");
+        let read = Session::decode(old).unwrap();
         assert_eq!(
-            read.session.map(|s| (s.sid, s.started_ms, s.last_ms)),
-            Some((
-                "NJIm1tJFT5SV6dTEkmNAjA".into(),
+            (
+                read.vid.as_str(),
+                read.sid.as_str(),
+                read.started_ms,
+                read.last_ms
+            ),
+            (
+                "I2NzQ2YzBkZGEzZDMzYjIx",
+                "NJIm1tJFT5SV6dTEkmNAjA",
                 1700000000000,
                 1700000060000
-            ))
+            )
         );
+    }
+
+    #[test]
+    fn an_ended_session_keeps_its_visitor() {
+        let ended = s().ended();
+        assert_eq!((ended.vid.as_str(), ended.sid.as_str()), ("V1", "S1"));
+        assert!(!ended.is_live(IDLE_MS + 1));
+        assert_eq!(Session::decode(&ended.encode()), Some(ended));
     }
 
     #[test]
@@ -166,10 +155,8 @@ mod tests {
             r#"{"lpmon":1,"vid":"V/../x","sid":"S","started":1,"last":1}"#,
             r#"{"lpmon":1,"vid":"V","sid":"S","started":-1,"last":1}"#,
             r#"{"lpmon":1,"vid":"V","sid":5,"started":1,"last":1}"#,
-            r#"{"lpmon":1,"vid":"V","sid":"S"}"#,
-            r#"{"lpmon":1,"sid":"S","started":1,"last":1}"#,
         ] {
-            assert_eq!(Stored::decode(bad), None, "{bad}");
+            assert_eq!(Session::decode(bad), None, "{bad}");
         }
     }
 

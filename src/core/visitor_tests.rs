@@ -153,9 +153,10 @@ fn a_404_37_drops_visitor_and_session() {
 fn an_unknown_vid_sent_alone_is_dropped_and_a_new_visitor_opened() {
     let w = World::new();
     let m = monitor(&w);
-    w.store
-        .borrow_mut()
-        .insert(KEY.into(), r#"{"lpmon":1,"vid":"GONE"}"#.into());
+    w.store.borrow_mut().insert(
+        KEY.into(),
+        r#"{"lpmon":1,"vid":"GONE","sid":"OLD","started":0,"last":0}"#.into(),
+    );
     assert_eq!(m.vid().as_deref(), Some("GONE"));
     w.script([answer(404, r#"{"internalCode":37}"#)]);
     let r = block_on(m.engage(&Json::Null)).unwrap();
