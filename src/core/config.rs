@@ -90,11 +90,15 @@ impl Config {
             Some("memory") => true,
             Some(_) => return Err(Error::config(&["storage must be 'local' or 'memory'"])),
         };
-        let consent = match optional_str(v, "consent")? {
-            None => Consent::Granted,
-            Some(c) => Consent::parse(&c).ok_or_else(|| {
-                Error::config(&["consent must be 'granted', 'pending' or 'denied'"])
-            })?,
+        let consent = match optional_str(v, "consent")?.as_deref() {
+            None | Some("granted") => Consent::Granted,
+            Some("pending") => Consent::Pending,
+            Some("denied") => Consent::Denied,
+            Some(_) => {
+                return Err(Error::config(&[
+                    "consent must be 'granted', 'pending' or 'denied'",
+                ]))
+            }
         };
         let respect_gpc = match v.get("respectGlobalPrivacyControl") {
             None | Some(Json::Null) => false,

@@ -509,9 +509,7 @@ impl<P: Platform> Monitor<P> {
     /// and leave storage, as do those already on the wire; reports that failed before stay for
     /// the next page view. Synchronous, because the page may be gone after the event.
     pub fn on_hidden(&self) {
-        if !self.shared.consent.granted() {
-            return;
-        }
+        // No consent check needed: without it no report was admitted to the queue.
         let q = &self.shared.queue;
         for key in q.hand_over_in_flight() {
             self.platform.remove(&key);
@@ -877,16 +875,13 @@ fn keeps_report(e: &Error) -> bool {
     }
 }
 
-/// What a report resolves with when the answer named no ids: the pair it was sent with.
+/// What a report resolves with when the answer named no ids: the pair it was sent with (put
+/// in order by `ids_of`).
 fn sent_ids(ids: &Ids, body: &Json) -> Json {
-    let mut out = Json::Obj(Vec::new());
-    for (k, v) in [("visitorId", &ids.vid), ("sessionId", &ids.sid)] {
-        if let Some(v) = v {
-            out.set(k, Json::str(v));
-        }
-    }
-    if let Some(p) = body.get("pageId") {
-        out.set("pageId", p.clone());
+    let mut out = pick(body, &["pageId"]);
+    if let (Some(v), Some(s)) = (&ids.vid, &ids.sid) {
+        out.set("visitorId", Json::str(v));
+        out.set("sessionId", Json::str(s));
     }
     out
 }
