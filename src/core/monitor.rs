@@ -726,7 +726,7 @@ impl<P: Platform> Monitor<P> {
     /// Why a call stopped before its end: consent withdrawn, or `reset()`.
     fn halted(&self) -> Error {
         if self.shared.consent.granted() {
-            Error::Network("the report was dropped by reset()".into())
+            Error::Network("stopped by reset(): not sent".into())
         } else {
             consent::refused()
         }
