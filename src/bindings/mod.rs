@@ -16,13 +16,15 @@ use wasm_bindgen::prelude::*;
 
 use crate::core::client_props;
 use crate::core::config::Config;
+use crate::core::consent::Consent;
 use crate::core::error::Error;
 use crate::core::json::Json;
 use crate::core::monitor::{self, Shared};
 use crate::core::ports::Locks;
 use crate::core::shelf::Shelf;
-use crate::platform::{browser_facts, lifecycle, PageLocal, Promise, Web};
+use crate::platform::{browser_facts, global_privacy_control, lifecycle, PageLocal, Promise, Web};
 use convert::{from_js, to_js, to_js_error};
+use monitor::Op as Call;
 
 /// Page state per account + app key.
 type SharedByKey = Vec<(String, Rc<Shared>)>;
@@ -63,16 +65,16 @@ fn call(m: &Rc<monitor::Monitor<Web>>, op: Op, request: &JsValue) -> Promise {
     let parsed = from_js(request);
     promise(async move {
         let request = parsed?;
-        if op == Op::Engage {
-            return m.engage(&request).await;
-        }
         if op == Op::Drain {
             m.drain().await;
             return Ok(Json::Null);
         }
-        let result = m.report(&request).await;
+        let report = op == Op::Report;
+        let result = m
+            .call(if report { Call::Report } else { Call::Engage }, &request)
+            .await;
         // A delivery that worked says the way is clear again for reports parked earlier.
-        if result.is_ok() && m.has_parked() {
+        if report && result.is_ok() && m.has_parked() {
             drain_later(&m);
         }
         result
@@ -125,8 +127,12 @@ pub fn create_monitor(
     let (shared, first) = shared_for(cfg.state_key());
     let platform = Web::new(cfg.memory_only, on_event);
     let props = client_props::engagement(&browser_facts());
+    let gpc = cfg.respect_gpc && global_privacy_control();
+    let consent = cfg.initial_consent(gpc);
     let inner = Rc::new(monitor::Monitor::new(cfg, platform.clone(), shared, props));
     if first {
+        // The first monitor of an account + app sets the page's consent; later ones share it.
+        inner.set_consent(consent);
         start_page(&inner, &platform);
     }
     Ok(Monitor { inner })
@@ -134,13 +140,14 @@ pub fn create_monitor(
 
 #[wasm_bindgen]
 impl Monitor {
-    /// The visitor id of the current session, or `undefined` when there is none.
+    /// The visitor id of this device, or `undefined` when none is known. It outlives sessions
+    /// until `reset()` or denied consent.
     #[wasm_bindgen(js_name = getVid, unchecked_return_type = "string | undefined")]
     pub fn get_vid(&self) -> JsValue {
         js_string(self.inner.vid())
     }
 
-    /// The session id of the current session, or `undefined` when there is none.
+    /// The session id of the live session, or `undefined` when there is none.
     #[wasm_bindgen(js_name = getSid, unchecked_return_type = "string | undefined")]
     pub fn get_sid(&self) -> JsValue {
         js_string(self.inner.sid())
@@ -157,14 +164,42 @@ impl Monitor {
     }
 
     /// Reports SDEs and impressions; resolves to `{visitorId, sessionId, pageId}` once the server
-    /// accepted the report. Reports are stored first and delivered in call order; a `network`
-    /// rejection means "not delivered yet": the report is kept and sent when the browser is back
-    /// online or on the next page view.
+    /// accepted the report. Reports are delivered in call order; a rejection with `queued: true`
+    /// means "not delivered yet": lpmon keeps the report and sends it when the browser is back
+    /// online or on the next page view (the `QUEUE_DELIVERED` or `QUEUE_GAVE_UP` event tells the
+    /// outcome). A rejection without `queued` is final.
     #[wasm_bindgen(unchecked_return_type = "Promise<ReportResult>")]
     pub fn report(
         &self,
         #[wasm_bindgen(unchecked_param_type = "ReportRequest")] request: JsValue,
     ) -> Promise {
         call(&self.inner, Op::Report, &request)
+    }
+
+    /// The visitor's answer: `'granted'` sends the calls waiting for it, in call order;
+    /// `'denied'` (or any other value: a typo fails closed) refuses calls with kind `consent` and
+    /// removes every key lpmon stored.
+    #[wasm_bindgen(js_name = setConsent)]
+    pub fn set_consent(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "'granted' | 'denied'")] consent: &str,
+    ) {
+        // Anything but 'granted' denies: a typo must not let lpmon store or send.
+        let c = if consent == "granted" {
+            Consent::Granted
+        } else {
+            Consent::Denied
+        };
+        self.inner.set_consent(c);
+        if c == Consent::Granted {
+            // Reports earlier pages left behind may go now.
+            drain_later(&self.inner);
+        }
+    }
+
+    /// Logout or a shared device: forgets the visitor, the session and the reports not sent yet
+    /// (their calls reject). The next call starts as a new visitor.
+    pub fn reset(&self) {
+        self.inner.reset();
     }
 }

@@ -6,6 +6,7 @@ pub mod agent;
 pub mod answer;
 pub mod client_props;
 pub mod config;
+pub mod consent;
 pub mod error;
 pub mod gate;
 pub mod ids;
@@ -22,6 +23,8 @@ pub mod signal;
 pub mod text;
 
 #[cfg(test)]
+mod consent_tests;
+#[cfg(test)]
 mod fakes;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod fuzz_tests;
@@ -29,3 +32,5 @@ mod fuzz_tests;
 mod monitor_tests;
 #[cfg(test)]
 mod queue_tests;
+#[cfg(test)]
+mod visitor_tests;

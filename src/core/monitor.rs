@@ -1,6 +1,10 @@
 //! The monitor: `engage` and `report` over the platform traits, with the session rules of the
 //! Monitoring API (send the pair back, 201 replaces it, stale pairs are dropped, one creation at a
-//! time), the documented retry policy, and the durable report queue.
+//! time), the documented retry policy, the durable report queue, and the consent gate in front
+//! of it all (nothing is stored or sent unless consent is granted; see `consent`).
+//!
+//! Visitor and session are two lifetimes: the vid stays until `reset()` or denied consent, the
+//! sid only while the session is live. A call with no live session sends the vid alone.
 
 use ::core::cell::Cell;
 
@@ -9,6 +13,7 @@ use crate::prelude::*;
 
 use crate::core::answer::{self, Verdict};
 use crate::core::config::{self, Config};
+use crate::core::consent::{self, Consent, Gatekeeper};
 use crate::core::error::Error;
 use crate::core::gate::Gate;
 use crate::core::json::{quoted, uint_text, write_str, Json};
@@ -46,6 +51,11 @@ pub struct Shared {
     /// Fired when the browser comes back online: retry pauses end early.
     pub online: Signal,
     tab: Shelf<String>,
+    /// Consent, and the calls waiting for it.
+    pub consent: Gatekeeper,
+    /// Moves on `reset()` and on denied consent: answers to requests sent before it are not
+    /// remembered, and retries stop.
+    era: Cell<u32>,
 }
 
 impl Shared {
@@ -66,6 +76,15 @@ impl Shared {
 /// The name of the lock a page holds for its whole life (other tabs read liveness from it).
 pub fn page_lock_name(tab: &str) -> String {
     concat(&["lpmon-page:", tab])
+}
+
+/// What [`Monitor::call`] does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// `engage`
+    Engage,
+    /// `report`
+    Report,
 }
 
 /// One configured monitor.
@@ -117,8 +136,9 @@ impl<P: Platform> Monitor<P> {
         self.shared.tab(|| self.platform.random())
     }
 
-    /// The live session from storage, if any (expired or corrupted values count as none).
-    pub fn session(&self) -> Option<Session> {
+    /// What storage holds of the visitor and its last session, live or not (corrupted values
+    /// count as nothing).
+    fn state(&self) -> Option<Session> {
         let Some(text) = self.platform.read(self.cfg.state_key()) else {
             // Gone without this page removing it: the user cleared the site's data, or the
             // browser did (Safari's 7-day cap on script-written storage). The next call starts
@@ -141,17 +161,33 @@ impl<P: Platform> Monitor<P> {
             }
             return None;
         };
-        s.is_live(self.platform.now_ms()).then_some(s)
+        Some(s)
     }
 
-    /// The visitor id of the live session.
+    /// The live session from storage, if any (expired or corrupted values count as none).
+    pub fn session(&self) -> Option<Session> {
+        let now = self.platform.now_ms();
+        self.state().filter(|s| s.is_live(now))
+    }
+
+    /// The visitor id: it outlives sessions.
     pub fn vid(&self) -> Option<String> {
-        self.session().map(|s| s.vid)
+        self.state().map(|s| s.vid)
     }
 
     /// The session id of the live session.
     pub fn sid(&self) -> Option<String> {
         self.session().map(|s| s.sid)
+    }
+
+    /// `engage` or `report` behind the consent gate (what JS calls): it waits while consent is
+    /// pending, in call order, and is refused when it is denied.
+    pub async fn call(&self, op: Op, req: &Json) -> Result<Json, Error> {
+        let _pass = self.shared.consent.admit().await?;
+        match op {
+            Op::Engage => self.engage(req).await,
+            Op::Report => self.report(req).await,
+        }
     }
 
     /// The engagement call: `{visitorId, sessionId, pageId, created, engagementDetails}`.
@@ -208,7 +244,7 @@ impl<P: Platform> Monitor<P> {
             idle.then(|| text.clone()),
         );
         if !idle {
-            self.platform.write(&key, &text);
+            self.put(&key, &text);
         }
         q.keep(&key, text);
         for k in &dropped {
@@ -241,6 +277,10 @@ impl<P: Platform> Monitor<P> {
                     q.remove(key);
                     return Ok(done);
                 }
+                Some(State::Ended) => {
+                    q.remove(key);
+                    return Err(self.halted());
+                }
                 _ if q.is_turn(key) => break,
                 _ => q.moved.changed(epoch).await,
             }
@@ -267,26 +307,20 @@ impl<P: Platform> Monitor<P> {
             }
             Err(e) => Err(e),
         };
-        match &result {
-            Err(e) if keeps_report(e) => {
-                entry.cycles += 1;
-                let expired = self.platform.now_ms().saturating_sub(entry.at) > queue::MAX_AGE_MS;
-                if entry.cycles >= queue::MAX_CYCLES || expired {
-                    self.platform.remove(key);
-                    q.remove(key);
-                    self.emit("QUEUE_GAVE_UP", &[("kind", Val::Str(e.kind()))]);
-                } else {
-                    self.put(key, entry.encode());
-                    q.set(key, State::Parked);
-                }
-            }
-            _ => {
-                if q.stored(key) {
-                    self.platform.remove(key);
-                }
-                q.remove(key);
+        if let Err(e) = &result {
+            entry.cycles += 1;
+            let expired = self.platform.now_ms().saturating_sub(entry.at) > queue::MAX_AGE_MS;
+            if keeps_report(e) && entry.cycles < queue::MAX_CYCLES && !expired {
+                // Kept for another round: the caller is told so, and must not send it again.
+                self.put_report(key, entry.encode());
+                q.set(key, State::Parked);
+                return Err(Error::Queued(alloc::boxed::Box::new(e.clone())));
             }
         }
+        if q.stored(key) {
+            self.platform.remove(key);
+        }
+        q.remove(key);
         result
     }
 
@@ -301,6 +335,8 @@ impl<P: Platform> Monitor<P> {
         let mut recovered = false;
         // Bounded: a session that cannot be kept (a clock jumping ahead) must not loop forever.
         for _ in 0..4 {
+            // Held while a request that opens the session is on its way.
+            let mut _creating = None;
             let ids = match self.session() {
                 Some(s) => Ids {
                     vid: Some(s.vid),
@@ -323,19 +359,31 @@ impl<P: Platform> Monitor<P> {
                             vid: Some(s.vid),
                             sid: Some(s.sid),
                         },
-                        None if call == Call::Report && !request::has_identity(&body) => {
-                            // The server attaches a report to a session: open one as a page load would.
-                            let start = self.start_page(&body);
-                            self.send(origin, Call::Engagement, Ids::default(), &start, slot)
-                                .await
-                                .map_err(Failure::into_error)?;
-                            continue;
-                        }
                         None => {
-                            return self
-                                .send(origin, call, Ids::default(), &body, slot)
-                                .await
-                                .map_err(Failure::into_error);
+                            // A known visitor goes alone: the server opens a session for it.
+                            let ids = Ids {
+                                vid: self.vid(),
+                                sid: None,
+                            };
+                            if call == Call::Report && !request::has_identity(&body) {
+                                // The server attaches a report to a session: open one as a page
+                                // load would.
+                                let start = self.start_page(&body);
+                                match self
+                                    .send(origin, Call::Engagement, ids.clone(), &start, slot)
+                                    .await
+                                {
+                                    Ok(_) => continue,
+                                    Err(Failure::Stale(e)) if !recovered => {
+                                        recovered = true;
+                                        self.forget(&ids, &e);
+                                        continue;
+                                    }
+                                    Err(f) => return Err(f.into_error()),
+                                }
+                            }
+                            _creating = Some((_gate, _lock));
+                            ids
                         }
                     }
                 }
@@ -344,9 +392,9 @@ impl<P: Platform> Monitor<P> {
                 Ok(done) => return Ok(done),
                 Err(Failure::Final(e)) => return Err(e),
                 Err(Failure::Stale(e)) if recovered => return Err(e),
-                Err(Failure::Stale(_)) => {
+                Err(Failure::Stale(e)) => {
                     recovered = true;
-                    self.forget(&ids);
+                    self.forget(&ids, &e);
                     self.drop_impressions(&mut body);
                     if call == Call::Report && body.get("engagementAttributes").is_none() {
                         // Only impressions were left: what remains to do is opening the new session.
@@ -372,7 +420,12 @@ impl<P: Platform> Monitor<P> {
         slot: Option<&str>,
     ) -> Result<(Json, bool), Failure> {
         let mut attempt = 0;
+        let era = self.shared.era.get();
         loop {
+            // Withdrawn consent or reset() since this call began: nothing more goes out.
+            if !self.shared.consent.granted() || self.shared.era.get() != era {
+                return Err(Failure::Final(self.halted()));
+            }
             let mut req = request::monitoring(&self.cfg, origin, call, &ids, body);
             // Reports may outlive the page that sent them (they are removed from storage at page hide).
             req.keepalive = call == Call::Report
@@ -387,10 +440,19 @@ impl<P: Platform> Monitor<P> {
             }
             let result = pending.await;
             let status = result.as_ref().map(|a| a.status).unwrap_or(0);
-            let verdict = answer::classify(&result);
+            let verdict = match answer::classify(&result, call == Call::Report) {
+                // The report was taken; the answer names no ids: the pair sent stands.
+                Verdict::Accepted => Verdict::Done {
+                    created: false,
+                    body: sent_ids(&ids, body),
+                },
+                v => v,
+            };
             let failed = match &verdict {
                 Verdict::Done { created, body } => {
-                    self.remember(&ids, *created, body);
+                    if self.shared.era.get() == era {
+                        self.remember(&ids, *created, body);
+                    }
                     self.complete(call, status, Some(*created));
                     None
                 }
@@ -398,14 +460,14 @@ impl<P: Platform> Monitor<P> {
                     Some(Failure::Stale(e.clone()))
                 }
                 Verdict::Stale(e) | Verdict::Fail(e) => Some(Failure::Final(e.clone())),
-                Verdict::Retry { .. } => None,
+                Verdict::Retry { .. } | Verdict::Accepted => None,
             };
             if let Verdict::Done { created, body } = verdict {
                 return Ok((body, created));
             }
             if let Some(key) = slot {
                 if let Some(text) = self.shared.queue.failed(key) {
-                    self.put(key, text);
+                    self.put_report(key, text);
                 }
             }
             if let Some(f) = failed {
@@ -463,6 +525,7 @@ impl<P: Platform> Monitor<P> {
     /// and leave storage, as do those already on the wire; reports that failed before stay for
     /// the next page view. Synchronous, because the page may be gone after the event.
     pub fn on_hidden(&self) {
+        // No consent check needed: without it no report was admitted to the queue.
         let q = &self.shared.queue;
         for key in q.hand_over_in_flight() {
             self.platform.remove(&key);
@@ -520,7 +583,7 @@ impl<P: Platform> Monitor<P> {
     /// a time per page; outcomes are told through events.
     pub async fn drain(&self) {
         let q = &self.shared.queue;
-        if q.draining.replace(true) {
+        if !self.shared.consent.granted() || q.draining.replace(true) {
             return;
         }
         // A page that just went away can still be listed as holding its lock for a moment (a
@@ -566,7 +629,7 @@ impl<P: Platform> Monitor<P> {
                     for k in q.push(key.clone(), text.len(), State::Waiting, None) {
                         self.platform.remove(&k);
                     }
-                    self.put(&key, text);
+                    self.put_report(&key, text);
                     todo.push(key);
                 }
             }
@@ -579,9 +642,13 @@ impl<P: Platform> Monitor<P> {
                     q.remove(&key);
                     continue;
                 };
+                // Whoever queued it was told `queued`: the outcome is told here, once it is final.
                 match self.deliver_in_turn(&key, entry).await {
                     Ok(_) => self.emit("QUEUE_DELIVERED", &[]),
-                    Err(e) => self.emit("QUEUE_FAILED", &[("kind", Val::Str(e.kind()))]),
+                    Err(e @ Error::Queued(_)) => {
+                        self.emit("QUEUE_FAILED", &[("kind", Val::Str(e.kind()))])
+                    }
+                    Err(e) => self.emit("QUEUE_GAVE_UP", &[("kind", Val::Str(e.kind()))]),
                 }
             }
             if !others {
@@ -600,10 +667,11 @@ impl<P: Platform> Monitor<P> {
             .and_then(|t| Entry::decode(&t))
     }
 
-    /// Writes a queued report to storage, and keeps its text in memory for [`Self::stored`].
+    /// Writes a queued report to storage (with consent), and keeps its text in memory for
+    /// [`Self::stored`].
     #[inline(never)]
-    fn put(&self, key: &str, text: String) {
-        self.platform.write(key, &text);
+    fn put_report(&self, key: &str, text: String) {
+        self.put(key, &text);
         self.shared.queue.keep(key, text);
     }
 
@@ -647,19 +715,82 @@ impl<P: Platform> Monitor<P> {
             started_ms,
             last_ms: now,
         };
-        self.platform.write(self.cfg.state_key(), &s.encode());
+        self.put(self.cfg.state_key(), &s.encode());
     }
 
-    /// Drops the stored pair if it is still the one that was refused.
-    fn forget(&self, refused: &Ids) {
-        if let Some(s) = self.session() {
-            if refused.vid.as_deref() == Some(s.vid.as_str())
-                && refused.sid.as_deref() == Some(s.sid.as_str())
-            {
+    /// Drops what the server refused, if storage still holds it: 404/39 on a pair drops the sid
+    /// (the visitor stays), anything else (404/37) the visitor too.
+    fn forget(&self, refused: &Ids, why: &Error) {
+        let Some(st) = self.state() else {
+            return;
+        };
+        if refused.vid.as_deref() != Some(st.vid.as_str()) {
+            return;
+        }
+        let only_session = matches!(
+            why,
+            Error::Http {
+                internal_code: Some(39),
+                ..
+            }
+        );
+        match &refused.sid {
+            Some(sid) if only_session => {
+                if *sid == st.sid {
+                    self.put(self.cfg.state_key(), &st.ended().encode());
+                }
+            }
+            _ => {
                 self.platform.remove(self.cfg.state_key());
                 self.shared.had_state.set(false);
             }
         }
+    }
+
+    /// Writes `text` under `key`, unless consent is not granted.
+    fn put(&self, key: &str, text: &str) {
+        if self.shared.consent.granted() {
+            self.platform.write(key, text);
+        }
+    }
+
+    /// Why a call stopped before its end: consent withdrawn, or `reset()`.
+    fn halted(&self) -> Error {
+        if self.shared.consent.granted() {
+            Error::Network("stopped by reset(): not sent".into())
+        } else {
+            consent::refused()
+        }
+    }
+
+    /// The page's consent (shared by the monitors of this account + app). Denying it removes
+    /// every key lpmon stored on this site (any account's: the visitor said no to lpmon).
+    pub fn set_consent(&self, c: Consent) {
+        if self.shared.consent.set(c) && c == Consent::Denied {
+            self.wipe("lpmon:", "consent");
+        }
+    }
+
+    /// Logout: forgets the visitor, the session and the queued reports of this account + app.
+    pub fn reset(&self) {
+        self.wipe(self.cfg.state_key(), "reset");
+    }
+
+    /// Removes the keys under `prefix` (the state key is a prefix of its reports' keys), ends the
+    /// queue (waiting callers are refused, parked reports given up: event `why`) and stops what
+    /// is still retrying.
+    fn wipe(&self, prefix: &str, why: &'static str) {
+        self.shared.era.set(self.shared.era.get().wrapping_add(1));
+        for k in self.platform.keys(prefix) {
+            self.platform.remove(&k);
+        }
+        // Removed on purpose: no STORAGE_CLEARED for it.
+        self.shared.had_state.set(false);
+        for _ in 0..self.shared.queue.end() {
+            self.emit("QUEUE_GAVE_UP", &[("kind", Val::Str(why))]);
+        }
+        // Pauses between retries end now; the calls in them see the change and stop.
+        self.shared.online.fire();
     }
 
     /// Emits event `name` with `fields` (lpmon's own names and values: written as text directly).
@@ -746,7 +877,7 @@ impl<P: Platform> Monitor<P> {
                     &uint_text(now),
                     "}",
                 ]);
-                self.platform.write(&key, &entry);
+                self.put(&key, &entry);
                 o
             }
             (Err(_), Some((o, _))) => {
@@ -775,6 +906,17 @@ fn keeps_report(e: &Error) -> bool {
         Error::Http { status, .. } => *status >= 500 || *status == 429 || *status == 202,
         _ => false,
     }
+}
+
+/// What a report resolves with when the answer named no ids: the pair it was sent with (put
+/// in order by `ids_of`).
+fn sent_ids(ids: &Ids, body: &Json) -> Json {
+    let mut out = pick(body, &["pageId"]);
+    if let (Some(v), Some(s)) = (&ids.vid, &ids.sid) {
+        out.set("visitorId", Json::str(v));
+        out.set("sessionId", Json::str(s));
+    }
+    out
 }
 
 fn ids_of(answer: &Json) -> Json {

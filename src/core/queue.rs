@@ -129,6 +129,8 @@ pub enum State {
     Flushed,
     /// Pushed out by newer reports while the queue was full.
     Dropped,
+    /// Forgotten by `reset()` or withdrawn consent before it was sent.
+    Ended,
 }
 
 /// A report this page knows about.
@@ -353,6 +355,29 @@ impl Queue {
         })
     }
 
+    /// `reset()` or withdrawn consent: waiting reports end (their callers are refused), parked
+    /// ones are forgotten; the one on the wire finishes by itself. Returns how many parked
+    /// reports were forgotten (their callers were told `queued`: they hear of it by event).
+    pub fn end(&self) -> usize {
+        let parked = self.slots.with(|slots| {
+            let mut parked = 0;
+            for s in slots.iter_mut() {
+                match s.state {
+                    State::Waiting => s.state = State::Ended,
+                    // Nobody waits for it: gone with the next push.
+                    State::Parked => {
+                        s.state = State::Dropped;
+                        parked += 1;
+                    }
+                    _ => {}
+                }
+            }
+            parked
+        });
+        self.moved.fire();
+        parked
+    }
+
     /// Marks `key` flushed with the result its caller gets.
     pub fn flushed(&self, key: &str, result: Json) {
         self.find(key, |s| {
@@ -455,5 +480,18 @@ mod tests {
         q.push("b".into(), 20 * 1024, State::Waiting, None);
         assert_eq!(q.flushable(), vec!["a".to_string()]);
         assert_eq!(q.hand_over_in_flight(), vec!["sending".to_string()]);
+    }
+
+    #[test]
+    fn ending_the_queue_spares_only_the_report_on_the_wire() {
+        let q = Queue::default();
+        q.push("wire".into(), 1, State::Sending, None);
+        q.push("waiting".into(), 1, State::Waiting, None);
+        q.push("parked".into(), 1, State::Parked, None);
+        assert_eq!(q.end(), 1);
+        assert_eq!(q.state("wire"), Some(State::Sending));
+        assert_eq!(q.state("waiting"), Some(State::Ended));
+        assert!(q.parked().is_empty(), "no parked report is tried again");
+        assert!(!q.is_turn("waiting"), "an ended report never gets a turn");
     }
 }

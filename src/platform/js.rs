@@ -29,6 +29,8 @@ extern "C" {
     pub fn held() -> Promise;
     /// `[userAgent, maxTouchPoints, timeZone]` as JSON text.
     pub fn facts() -> String;
+    /// `navigator.globalPrivacyControl === true`.
+    pub fn gpc() -> bool;
     /// A new pending promise for `settle`.
     pub fn deferred() -> Promise;
     /// Fulfils (`ok`) or rejects a promise from `deferred`.

@@ -118,6 +118,11 @@ impl Events for Web {
     }
 }
 
+/// True when the browser sends Global Privacy Control (the visitor opts out of tracking).
+pub fn global_privacy_control() -> bool {
+    js::gpc()
+}
+
 /// What the browser tells about itself, for the default client properties.
 pub fn browser_facts() -> BrowserFacts {
     clock::browser_facts()
