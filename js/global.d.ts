@@ -9,6 +9,7 @@ import type {
 /** What `lpmon.push` takes; a function as last item is called with the answer. */
 export type LpmonEngageEntry = ['engage', EngageRequest?, ((answer: EngageResult) => void)?];
 export type LpmonReportEntry = ['report', ReportRequest, ((answer: ReportResult) => void)?];
+export type LpmonConsentEntry = ['setConsent', 'granted' | 'denied'];
 
 /** `window.lpmon`: the default monitor of the script tag (also what the pre-load snippet stubs). */
 export interface LpmonGlobal {
@@ -17,9 +18,18 @@ export interface LpmonGlobal {
   getSid(): string | undefined;
   engage(request?: EngageRequest): Promise<EngageResult>;
   report(request: ReportRequest): Promise<ReportResult>;
+  /**
+   * The visitor's consent ('granted' sends the calls waiting for it; 'denied' refuses calls and
+   * removes what lpmon stored). With `data-consent="pending"` on the tag nothing is stored or
+   * sent until it is granted. Works before lpmon has loaded (with the pre-load snippet).
+   */
+  setConsent(consent: 'granted' | 'denied'): void;
+  /** Forgets the visitor, the session and the reports not sent yet (logout). */
+  reset(): void;
   /** Queues a call (before lpmon has loaded) or makes it now (after). */
   push(entry: LpmonEngageEntry): void;
   push(entry: LpmonReportEntry): void;
+  push(entry: LpmonConsentEntry): void;
   /** true once lpmon is ready; false when it cannot run here (see the LOAD_FAILED event). */
   ready: Promise<boolean>;
   /** Impressions that count themselves: see `TrackingMonitor.track` in the ESM types. */

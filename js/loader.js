@@ -25,6 +25,8 @@ const config = Object.assign({}, given, {
 delete config.lptag;
 if (data.domain) config.domain = data.domain;
 if (data.csds) config.csds = data.csds;
+// data-consent="pending": nothing is stored or sent until lpmon.setConsent('granted').
+if (data.consent) config.consent = data.consent;
 // The lpTag layer: asked for with data-lptag (any value but "false"), or implied by a page that
 // already has an lpTag object (its snippet ran first).
 const lptag = data.lptag !== undefined ? data.lptag !== 'false' : given.lptag !== undefined ? !!given.lptag : !!w.lpTag;
@@ -32,12 +34,13 @@ const lptag = data.lptag !== undefined ? data.lptag !== 'false' : given.lptag !=
 // The snippet's stub (or nothing): keep the same object so references held by page code stay
 // valid. A page may also have queued `[method, arg]` entries into a plain array.
 const api = w.lpmon && typeof w.lpmon === 'object' ? w.lpmon : {};
-const queue = (Array.isArray(api) ? api.splice(0) : []).concat(api.q || []);
+const early = (Array.isArray(api) ? api.splice(0) : []).concat(api.q || []);
 const settleReady = api._r;
 delete api.q;
 delete api._r;
 let monitor = null;
 let failure = null;
+let forget = false;
 const APP = 'lp_monitoringSDK';
 
 const say = (name, detail) => {
@@ -60,6 +63,10 @@ api.engage = (req) => call('engage', req);
 api.report = (req) => call('report', req);
 api.push = (entry) => { replay(entry); };
 api.track = (el, detail, options) => (monitor ? monitor.track(el, detail, options) : { close() {} });
+// Before the monitor exists, consent goes into its config and a reset waits for it.
+// Anything but 'granted' denies, as on the monitor.
+api.setConsent = (c) => (monitor ? monitor.setConsent(c) : (config.consent = c === 'granted' ? c : 'denied'));
+api.reset = () => (monitor ? monitor.reset() : (forget = true));
 // Debug mode (?lpmon_debug=1, data-debug, lpmon.debug(true)): its audit and panel are a file of
 // their own that only debug mode downloads; it resolves to a function that watches the monitor.
 let debugging = false;
@@ -75,6 +82,8 @@ api.debug = (on) => {
 };
 w.lpmon = api;
 if ('debug' in data || /[?&]lpmon_debug=1/.test(w.location.search)) api.debug(true);
+// Consent given before lpmon arrived applies at once, not in turn behind calls waiting for it.
+const queue = early.filter((e) => !(e && e[0] === 'setConsent' && (replay(e), 1)));
 
 const tag = (w.lpTag = w.lpTag || {});
 tag.taglets = tag.taglets || {};
@@ -120,6 +129,7 @@ const start = new Promise((resolve) => {
   resolve(Promise.all([import(base + 'lpmon_glue.js'), panel]).then(([glue, watch]) =>
     glue.default({ module_or_path: wasm }).then(() => {
       monitor = withTrack(glue.createMonitor(config), (a) => JSON.parse(glue.conversationHelper(0, JSON.stringify(a), 'null')), config.onEvent);
+      if (forget) monitor.reset();
       if (watch) watch(monitor);
     })));
 });

@@ -1,6 +1,7 @@
 // The inline pre-load snippet (the README shows its minified form, built to dist/snippet.min.js).
 // It makes `window.lpmon` usable before dist/lpmon.js has arrived: `engage`/`report` return
-// promises and `lpmon.push([method, arg])` queues a call; the loader replays the queue in order
+// promises, `lpmon.push([method, arg])` queues a call and `lpmon.setConsent(consent)` the
+// visitor's answer (applied first when lpmon arrives); the loader replays the queue in order
 // and settles `lpmon.ready`. It does nothing when lpmon (or the snippet) is already there.
 (function (w) {
   var l = (w.lpmon = w.lpmon || {});
@@ -17,6 +18,9 @@
   l.report = stub('report');
   l.push = function (entry) {
     q.push(entry);
+  };
+  l.setConsent = function (consent) {
+    q.push(['setConsent', consent]);
   };
   l.getVid = l.getSid = function () {};
   l.ready = new Promise(function (resolve) {

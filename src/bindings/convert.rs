@@ -21,6 +21,7 @@ extern "C" {
         kind: &str,
         status: Option<u16>,
         internal_code: Option<f64>,
+        queued: bool,
     ) -> JsValue;
     /// The config's `onEvent` callback, when it is a function.
     #[wasm_bindgen(js_name = onEvent)]
@@ -43,7 +44,8 @@ pub fn to_js(v: &Json) -> JsValue {
 
 /// `Error` with `name = "LpmonError"`, `kind`, and for http errors `status` and `internalCode`.
 pub fn to_js_error(e: &Error) -> JsValue {
-    let (status, code) = match e {
+    let queued = matches!(e, Error::Queued(_));
+    let (status, code) = match e.cause() {
         Error::Http {
             status,
             internal_code,
@@ -51,5 +53,5 @@ pub fn to_js_error(e: &Error) -> JsValue {
         } => (Some(*status), internal_code.map(|c| c as f64)),
         _ => (None, None),
     };
-    lpmon_error(&e.message(), e.kind(), status, code)
+    lpmon_error(&e.message(), e.kind(), status, code, queued)
 }

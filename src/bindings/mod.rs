@@ -13,10 +13,11 @@ use wasm_bindgen::prelude::*;
 
 use crate::core::client_props;
 use crate::core::config::Config;
+use crate::core::consent::Consent;
 use crate::core::error::Error;
 use crate::core::json::Json;
-use crate::core::machine::Op;
-use crate::platform::{browser_facts, driver, Promise};
+use crate::core::machine::{Input, Op};
+use crate::platform::{browser_facts, driver, global_privacy_control, Promise};
 use convert::{from_js, to_js, to_js_error};
 
 /// A JS string, or `undefined` (handed over as one value: no return-area shim per getter).
@@ -56,19 +57,24 @@ pub fn create_monitor(
     let on_event = convert::on_event(&config);
     driver::set_to_js(settled);
     let props = client_props::engagement(&browser_facts());
-    let (machine, monitor) = driver::create(cfg, on_event, props).map_err(|e| to_js_error(&e))?;
+    let gpc = cfg.respect_gpc && global_privacy_control();
+    // The first monitor of an account + app sets the page's consent; later ones share it.
+    let consent = cfg.initial_consent(gpc);
+    let (machine, monitor) =
+        driver::create(cfg, on_event, props, consent).map_err(|e| to_js_error(&e))?;
     Ok(Monitor { machine, monitor })
 }
 
 #[wasm_bindgen]
 impl Monitor {
-    /// The visitor id of the current session, or `undefined` when there is none.
+    /// The visitor id of this device, or `undefined` when none is known. It outlives sessions
+    /// until `reset()` or denied consent.
     #[wasm_bindgen(js_name = getVid, unchecked_return_type = "string | undefined")]
     pub fn get_vid(&self) -> JsValue {
         js_string(driver::id_of(self.machine, true))
     }
 
-    /// The session id of the current session, or `undefined` when there is none.
+    /// The session id of the live session, or `undefined` when there is none.
     #[wasm_bindgen(js_name = getSid, unchecked_return_type = "string | undefined")]
     pub fn get_sid(&self) -> JsValue {
         js_string(driver::id_of(self.machine, false))
@@ -85,14 +91,39 @@ impl Monitor {
     }
 
     /// Reports SDEs and impressions; resolves to `{visitorId, sessionId, pageId}` once the server
-    /// accepted the report. Reports are stored first and delivered in call order; a `network`
-    /// rejection means "not delivered yet": the report is kept and sent when the browser is back
-    /// online or on the next page view.
+    /// accepted the report. Reports are delivered in call order; a rejection with `queued: true`
+    /// means "not delivered yet": lpmon keeps the report and sends it when the browser is back
+    /// online or on the next page view (the `QUEUE_DELIVERED` or `QUEUE_GAVE_UP` event tells the
+    /// outcome). A rejection without `queued` is final.
     #[wasm_bindgen(unchecked_return_type = "Promise<ReportResult>")]
     pub fn report(
         &self,
         #[wasm_bindgen(unchecked_param_type = "ReportRequest")] request: JsValue,
     ) -> Promise {
         driver::call(self.machine, self.monitor, Op::Report, from_js(&request))
+    }
+
+
+    /// The visitor's answer: `'granted'` sends the calls waiting for it, in call order;
+    /// `'denied'` (or any other value: a typo fails closed) refuses calls with kind `consent` and
+    /// removes every key lpmon stored.
+    #[wasm_bindgen(js_name = setConsent)]
+    pub fn set_consent(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "'granted' | 'denied'")] consent: &str,
+    ) {
+        // Anything but 'granted' denies: a typo must not let lpmon store or send.
+        let c = if consent == "granted" {
+            Consent::Granted
+        } else {
+            Consent::Denied
+        };
+        driver::feed(self.machine, Input::Consent(c));
+    }
+
+    /// Logout or a shared device: forgets the visitor, the session and the reports not sent yet
+    /// (their calls reject). The next call starts as a new visitor.
+    pub fn reset(&self) {
+        driver::feed(self.machine, Input::Reset);
     }
 }

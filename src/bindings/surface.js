@@ -17,13 +17,15 @@ export function fromJson(text) {
   return JSON.parse(text);
 }
 
-/** An Error named LpmonError with `kind`, and for http errors `status` and `internalCode`. */
-export function lpmonError(message, kind, status, internalCode) {
+/** An Error named LpmonError with `kind`, for http errors `status` and `internalCode`, and
+ * `queued: true` for a report lpmon keeps to deliver later. */
+export function lpmonError(message, kind, status, internalCode, queued) {
   const e = new Error(message);
   e.name = 'LpmonError';
   e.kind = kind;
   if (status !== undefined) e.status = status;
   if (internalCode !== undefined) e.internalCode = internalCode;
+  if (queued) e.queued = true;
   return e;
 }
 

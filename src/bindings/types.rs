@@ -20,6 +20,14 @@ export interface MonitorConfig {
   timeoutMs?: number;
   /** 'local' (default; falls back to memory when localStorage fails) or 'memory'. */
   storage?: 'local' | 'memory';
+  /**
+   * The visitor's consent (default 'granted'). 'pending': nothing is stored or sent, calls wait
+   * in memory (at most 100) until `setConsent`; 'denied': calls reject with kind 'consent'. The
+   * first monitor of an account + app in a page sets it; later ones share it.
+   */
+  consent?: 'granted' | 'pending' | 'denied';
+  /** true: a browser whose `navigator.globalPrivacyControl` is true counts as consent 'denied'. */
+  respectGlobalPrivacyControl?: boolean;
   /** Called with every lpmon event (also dispatched as a `lpmon` CustomEvent on window). */
   onEvent?: (event: LpmonEvent) => void;
 }
@@ -44,6 +52,13 @@ export type LpmonEvent =
   | { app: 'lp_monitoringSDK'; name: 'IMPRESSIONS_DROPPED'; data: { dropped: number } }
   /** localStorage failed (lpmon keeps the session in memory), or held a value lpmon ignored. */
   | { app: 'lp_monitoringSDK'; name: 'STORAGE_FALLBACK' | 'STORAGE_IGNORED' | 'STORAGE_CLEARED'; data: { reason: string } }
+  /** Reports: sent at page hide, dropped (queue full), delivered late, a late round failed (still kept), given up. */
+  | { app: 'lp_monitoringSDK'; name: 'QUEUE_FLUSHED'; data: { sent: number } }
+  | { app: 'lp_monitoringSDK'; name: 'QUEUE_DROPPED'; data: { dropped: number } }
+  | { app: 'lp_monitoringSDK'; name: 'QUEUE_DELIVERED'; data: Record<string, never> }
+  | { app: 'lp_monitoringSDK'; name: 'QUEUE_FAILED'; data: { kind: string } }
+  /** `kind`: the error kind, 'expired', 'reset' or 'consent'. */
+  | { app: 'lp_monitoringSDK'; name: 'QUEUE_GAVE_UP'; data: { kind: string } }
   /** CSDS could not be asked; an older stored answer is used. */
   | { app: 'lp_monitoringSDK'; name: 'CSDS_FALLBACK'; data: Record<string, never> }
   /** Script tag: the default monitor is ready. */
@@ -193,7 +208,13 @@ export interface EngageResult extends ReportResult {
 /** What lpmon rejects and throws with: `err.name === 'LpmonError'`. */
 export interface LpmonError extends Error {
   name: 'LpmonError';
-  kind: 'config' | 'validation' | 'http' | 'network';
+  /** 'consent': consent is denied or was withdrawn (nothing was stored or sent). */
+  kind: 'config' | 'validation' | 'http' | 'network' | 'consent';
+  /**
+   * `report` only: true when lpmon keeps the report and will still deliver it (event
+   * QUEUE_DELIVERED, or QUEUE_GAVE_UP when it never is): do not send it again. Absent: final.
+   */
+  queued?: true;
   /** HTTP status (kind 'http'). */
   status?: number;
   /** The error body's internalCode, when it had one. */

@@ -32,14 +32,17 @@ pub enum Verdict {
         /// "Loading account": the vid the retry must carry.
         vid: Option<String>,
     },
+    /// A report was taken (any 2xx) but the answer names no usable ids: the pair sent stands.
+    Accepted,
     /// 404/37 or 404/39: the pair sent is no longer valid.
     Stale(Error),
     /// Final: 4xx, or a 2xx that is not the expected JSON.
     Fail(Error),
 }
 
-/// Classifies a transport result.
-pub fn classify(result: &Result<HttpAnswer, NetError>) -> Verdict {
+/// Classifies a transport result; `report` when it answers a report, which any 2xx delivered
+/// (the docs show ids in its answer, related APIs answer 200 or 204 with no body).
+pub fn classify(result: &Result<HttpAnswer, NetError>, report: bool) -> Verdict {
     let a = match result {
         Ok(a) => a,
         Err(NetError::Failed) => {
@@ -66,15 +69,17 @@ pub fn classify(result: &Result<HttpAnswer, NetError>) -> Verdict {
     };
 
     match (a.status, code) {
-        (200 | 201, _) => match parsed {
-            Some(body) if has_ids(&body) => Verdict::Done {
+        // v=1.1 says "Loading account" this way.
+        (202, Some(38)) => loading(error(message), parsed.as_ref(), message),
+        (200..=299, _) => match parsed {
+            Some(body) if a.status <= 201 && has_ids(&body) => Verdict::Done {
                 created: a.status == 201,
                 body,
             },
-            _ => Verdict::Fail(error("the answer is not the expected JSON")),
+            _ if report => Verdict::Accepted,
+            _ if a.status <= 201 => Verdict::Fail(error("the answer is not the expected JSON")),
+            _ => Verdict::Fail(error("unexpected success status")),
         },
-        // v=1.1 says "Loading account" this way.
-        (202, Some(38)) => loading(error(message), parsed.as_ref(), message),
         (429, _) => Verdict::Retry {
             error: error(message),
             min_delay_ms: retry_after_ms(a.retry_after.as_deref()).max(MIN_THROTTLE_MS),
@@ -87,7 +92,6 @@ pub fn classify(result: &Result<HttpAnswer, NetError>) -> Verdict {
             min_delay_ms: retry_after_ms(a.retry_after.as_deref()),
             vid: None,
         },
-        (200..=299, _) => Verdict::Fail(error("unexpected success status")),
         _ => Verdict::Fail(error(message)),
     }
 }
@@ -152,14 +156,45 @@ mod tests {
 
     const IDS: &str = r#"{"visitorId":"V1","sessionId":"S1","pageId":"1"}"#;
 
+    /// The verdict on an engagement answer.
+    fn classify_e(result: &Result<HttpAnswer, NetError>) -> Verdict {
+        classify(result, false)
+    }
+
+    #[test]
+    fn any_2xx_delivers_a_report() {
+        for (status, body) in [(200, ""), (204, ""), (200, "{}"), (201, "null"), (202, "")] {
+            assert_eq!(
+                classify(&answer(status, body), true),
+                Verdict::Accepted,
+                "{status} {body}"
+            );
+        }
+        assert!(matches!(
+            classify(&answer(200, IDS), true),
+            Verdict::Done { created: false, .. }
+        ));
+        assert!(
+            matches!(
+                classify(&answer(202, r#"{"internalCode":38}"#), true),
+                Verdict::Retry { .. }
+            ),
+            "202/38 is still Loading account"
+        );
+        assert!(matches!(
+            classify(&answer(200, ""), false),
+            Verdict::Fail(_)
+        ));
+    }
+
     #[test]
     fn success_statuses() {
         assert!(matches!(
-            classify(&answer(200, IDS)),
+            classify_e(&answer(200, IDS)),
             Verdict::Done { created: false, .. }
         ));
         assert!(matches!(
-            classify(&answer(201, IDS)),
+            classify_e(&answer(201, IDS)),
             Verdict::Done { created: true, .. }
         ));
     }
@@ -173,17 +208,17 @@ mod tests {
             r#"{"visitorId":"a/b","sessionId":"S"}"#,
             "",
         ] {
-            match classify(&answer(200, body)) {
+            match classify_e(&answer(200, body)) {
                 Verdict::Fail(Error::Http { status: 200, .. }) => {}
                 other => panic!("{body}: {other:?}"),
             }
         }
-        assert!(matches!(classify(&answer(204, "")), Verdict::Fail(_)));
+        assert!(matches!(classify_e(&answer(204, "")), Verdict::Fail(_)));
     }
 
     #[test]
     fn client_errors_are_final_with_internal_code() {
-        let v = classify(&answer(
+        let v = classify_e(&answer(
             400,
             r#"{"time":1,"message":"bad","internalCode":5}"#,
         ));
@@ -196,11 +231,11 @@ mod tests {
             })
         );
         assert!(matches!(
-            classify(&answer(404, r#"{"internalCode":18}"#)),
+            classify_e(&answer(404, r#"{"internalCode":18}"#)),
             Verdict::Fail(_)
         ));
         assert!(matches!(
-            classify(&answer(403, "<html>")),
+            classify_e(&answer(403, "<html>")),
             Verdict::Fail(Error::Http {
                 internal_code: None,
                 ..
@@ -211,28 +246,28 @@ mod tests {
     #[test]
     fn stale_pairs() {
         assert!(matches!(
-            classify(&answer(404, r#"{"internalCode":37}"#)),
+            classify_e(&answer(404, r#"{"internalCode":37}"#)),
             Verdict::Stale(_)
         ));
         assert!(matches!(
-            classify(&answer(404, r#"{"internalCode":39}"#)),
+            classify_e(&answer(404, r#"{"internalCode":39}"#)),
             Verdict::Stale(_)
         ));
     }
 
     #[test]
     fn loading_account_carries_vid() {
-        let from_message = classify(&answer(
+        let from_message = classify_e(&answer(
             500,
             r#"{"message":"Loading account: 12345678, vid: Vx9","internalCode":20}"#,
         ));
         assert!(matches!(from_message, Verdict::Retry { vid: Some(ref v), .. } if v == "Vx9"));
-        let from_field = classify(&answer(
+        let from_field = classify_e(&answer(
             202,
             r#"{"message":"Loading account","internalCode":38,"vid":"F1"}"#,
         ));
         assert!(matches!(from_field, Verdict::Retry { vid: Some(ref v), .. } if v == "F1"));
-        let hostile = classify(&answer(
+        let hostile = classify_e(&answer(
             500,
             r#"{"message":"Loading account: 1, vid: a&sid=b","internalCode":20}"#,
         ));
@@ -242,7 +277,7 @@ mod tests {
     #[test]
     fn server_errors_and_network_retry() {
         assert!(matches!(
-            classify(&answer(503, "")),
+            classify_e(&answer(503, "")),
             Verdict::Retry {
                 min_delay_ms: 0,
                 vid: None,
@@ -250,18 +285,18 @@ mod tests {
             }
         ));
         assert!(matches!(
-            classify(&answer(500, r#"{"internalCode":18}"#)),
+            classify_e(&answer(500, r#"{"internalCode":18}"#)),
             Verdict::Retry { .. }
         ));
         assert!(matches!(
-            classify(&Err(NetError::Failed)),
+            classify_e(&Err(NetError::Failed)),
             Verdict::Retry {
                 error: Error::Network(_),
                 ..
             }
         ));
         assert!(matches!(
-            classify(&Err(NetError::Timeout)),
+            classify_e(&Err(NetError::Timeout)),
             Verdict::Retry {
                 error: Error::Network(_),
                 ..
@@ -271,7 +306,7 @@ mod tests {
 
     #[test]
     fn throttling_waits_at_least_a_second() {
-        let plain = classify(&answer(429, ""));
+        let plain = classify_e(&answer(429, ""));
         assert!(matches!(
             plain,
             Verdict::Retry {
@@ -279,7 +314,7 @@ mod tests {
                 ..
             }
         ));
-        let hinted = classify(&Ok(HttpAnswer {
+        let hinted = classify_e(&Ok(HttpAnswer {
             status: 429,
             body: String::new(),
             retry_after: Some("3".into()),
@@ -291,7 +326,7 @@ mod tests {
                 ..
             }
         ));
-        let huge = classify(&Ok(HttpAnswer {
+        let huge = classify_e(&Ok(HttpAnswer {
             status: 503,
             body: String::new(),
             retry_after: Some("99999".into()),
@@ -303,7 +338,7 @@ mod tests {
                 ..
             }
         ));
-        let date = classify(&Ok(HttpAnswer {
+        let date = classify_e(&Ok(HttpAnswer {
             status: 429,
             body: String::new(),
             retry_after: Some("Wed, 21 Oct 2015 07:28:00 GMT".into()),

@@ -4,6 +4,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use crate::core::consent::Consent;
 use crate::core::error::Error;
 use crate::core::ids;
 use crate::core::json::Json;
@@ -35,6 +36,10 @@ pub struct Config {
     pub timeout_ms: u32,
     /// `storage: 'memory'`: never touch localStorage.
     pub memory_only: bool,
+    /// `consent`: what the page says before `setConsent` (default granted).
+    pub consent: Consent,
+    /// `respectGlobalPrivacyControl: true`: a browser sending GPC counts as denied.
+    pub respect_gpc: bool,
     /// The localStorage key of this account + app's state (made once: it is used on every call).
     key: String,
 }
@@ -85,6 +90,25 @@ impl Config {
             Some("memory") => true,
             Some(_) => return Err(Error::config(&["storage must be 'local' or 'memory'"])),
         };
+        let consent = match optional_str(v, "consent")?.as_deref() {
+            None | Some("granted") => Consent::Granted,
+            Some("pending") => Consent::Pending,
+            Some("denied") => Consent::Denied,
+            Some(_) => {
+                return Err(Error::config(&[
+                    "consent must be 'granted', 'pending' or 'denied'",
+                ]))
+            }
+        };
+        let respect_gpc = match v.get("respectGlobalPrivacyControl") {
+            None | Some(Json::Null) => false,
+            Some(Json::Bool(b)) => *b,
+            Some(_) => {
+                return Err(Error::config(&[
+                    "respectGlobalPrivacyControl must be true or false",
+                ]))
+            }
+        };
         Ok(Config {
             key: concat(&["lpmon:", &account_id, ":", &app_installation_id]),
             account_id,
@@ -94,7 +118,18 @@ impl Config {
             retry_delays_ms,
             timeout_ms,
             memory_only,
+            consent,
+            respect_gpc,
         })
+    }
+
+    /// The consent a new monitor starts with; `gpc` is the browser's Global Privacy Control.
+    pub fn initial_consent(&self, gpc: bool) -> Consent {
+        if self.respect_gpc && gpc {
+            Consent::Denied
+        } else {
+            self.consent
+        }
     }
 
     /// The localStorage key of this account + app's state.
@@ -329,8 +364,12 @@ mod tests {
     #[test]
     fn full_config() {
         let c = cfg(r#"{"accountId":"12345678","appInstallationId":"8de29e3d-25b1","domain":"http://127.0.0.1:9",
-            "retry":{"delaysMs":[5,0]},"timeoutMs":250,"storage":"memory","csds":"http://localhost:4"}"#)
+            "retry":{"delaysMs":[5,0]},"timeoutMs":250,"storage":"memory","csds":"http://localhost:4",
+            "consent":"pending","respectGlobalPrivacyControl":true}"#)
         .unwrap();
+        assert_eq!(c.consent, Consent::Pending);
+        assert_eq!(c.initial_consent(false), Consent::Pending);
+        assert_eq!(c.initial_consent(true), Consent::Denied, "GPC respected");
         assert_eq!(c.domain.as_deref(), Some("http://127.0.0.1:9"));
         assert_eq!(c.retry_delays_ms, vec![5, 0]);
         assert_eq!(c.timeout_ms, 250);
@@ -348,6 +387,7 @@ mod tests {
         assert_eq!(c.retry_delays_ms, DEFAULT_DELAYS_MS.to_vec());
         assert_eq!(c.timeout_ms, DEFAULT_TIMEOUT_MS);
         assert!(!c.memory_only);
+        assert_eq!(c.initial_consent(true), Consent::Granted, "GPC is opt-in");
     }
 
     #[test]
@@ -367,6 +407,9 @@ mod tests {
             r#"{"accountId":"1","appInstallationId":"a","retry":[]}"#,
             r#"{"accountId":"1","appInstallationId":"a","storage":"session"}"#,
             r#"{"accountId":"1","appInstallationId":"a","timeoutMs":0}"#,
+            r#"{"accountId":"1","appInstallationId":"a","consent":"maybe"}"#,
+            r#"{"accountId":"1","appInstallationId":"a","consent":true}"#,
+            r#"{"accountId":"1","appInstallationId":"a","respectGlobalPrivacyControl":"yes"}"#,
         ] {
             assert_eq!(cfg(bad).unwrap_err().kind(), "config", "{bad}");
         }

@@ -4,6 +4,7 @@
 use crate::prelude::*;
 
 use crate::core::text::concat;
+use alloc::boxed::Box;
 
 /// Why a call failed. `kind()` is the stable name JS code switches on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -28,16 +29,34 @@ pub enum Error {
     /// No answer: fetch failed, timed out or the browser is offline.
     #[error("network: {0}")]
     Network(String),
+    /// Consent is pending past the waiting room's bound, denied, or was withdrawn: nothing was
+    /// stored or sent.
+    #[error("consent: {0}")]
+    Consent(&'static str),
+    /// A report that failed for now but that lpmon keeps and will still deliver (`queued: true`
+    /// in JS): the caller must not send it again.
+    #[error("{0} (queued)")]
+    Queued(Box<Error>),
 }
 
 impl Error {
-    /// The JS-visible `kind`: `"config"`, `"validation"`, `"http"` or `"network"`.
+    /// The JS-visible `kind`: `"config"`, `"validation"`, `"http"`, `"network"` or `"consent"`.
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Config(_) => "config",
             Error::Validation(_) => "validation",
             Error::Http { .. } => "http",
             Error::Network(_) => "network",
+            Error::Consent(_) => "consent",
+            Error::Queued(e) => e.kind(),
+        }
+    }
+
+    /// The error itself, without the `queued` mark.
+    pub fn cause(&self) -> &Error {
+        match self {
+            Error::Queued(e) => e,
+            e => e,
         }
     }
 
@@ -45,6 +64,8 @@ impl Error {
     pub fn message(&self) -> String {
         match self {
             Error::Config(m) | Error::Validation(m) | Error::Network(m) => m.clone(),
+            Error::Consent(m) => (*m).into(),
+            Error::Queued(e) => e.message(),
             Error::Http {
                 status, message, ..
             } => {
@@ -86,5 +107,9 @@ mod tests {
         assert_eq!(Error::invalid(&["a", "b"]).message(), "ab");
         assert_eq!(Error::config(&["x"]).kind(), "config");
         assert_eq!(Error::Network("offline".into()).kind(), "network");
+        let queued = Error::Queued(Box::new(e.clone()));
+        assert_eq!((queued.kind(), queued.message()), ("http", e.message()));
+        assert_eq!(queued.cause(), &e);
+        assert_eq!(Error::Consent("denied").kind(), "consent");
     }
 }

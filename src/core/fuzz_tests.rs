@@ -126,7 +126,8 @@ proptest! {
     #[test]
     fn classify_never_panics(status in any::<u16>(), body in jsonish(), hint in proptest::option::of(".{0,12}")) {
         let result = Ok(HttpAnswer { status, body: body.clone(), retry_after: hint });
-        match classify(&result) {
+        let report = status % 2 == 0;
+        match classify(&result, report) {
             Verdict::Done { body: b, .. } => {
                 prop_assert!(status == 200 || status == 201);
                 for key in ["visitorId", "sessionId"] {
@@ -135,9 +136,10 @@ proptest! {
                 }
             }
             Verdict::Retry { min_delay_ms, .. } => prop_assert!(min_delay_ms <= 300_000),
+            Verdict::Accepted => prop_assert!(report && (200..300).contains(&status)),
             Verdict::Stale(_) | Verdict::Fail(_) => {}
         }
-        let _ = classify(&Err(NetError::Failed));
+        let _ = classify(&Err(NetError::Failed), false);
     }
 
     #[test]

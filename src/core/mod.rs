@@ -7,6 +7,7 @@ pub mod agent;
 pub mod answer;
 pub mod client_props;
 pub mod config;
+pub mod consent;
 pub mod error;
 pub mod ids;
 pub mod json;

@@ -261,6 +261,11 @@ impl Queue {
         self.get(key).map_or(true, |s| s.stored)
     }
 
+    /// Forgets every report but those under `keys` (the queue ends: consent withdrawn, reset).
+    pub fn keep_only(&mut self, keys: &[String]) {
+        self.slots.retain(|s| keys.contains(&s.key));
+    }
+
     /// Forgets `key` (delivered, refused or given up).
     pub fn remove(&mut self, key: &str) {
         self.slots.retain(|s| s.key != key);

@@ -1,4 +1,8 @@
-//! The monitor session as it is persisted: the vid/sid pair and when it started and was last used.
+//! The visitor and its monitor session as they are persisted: the vid (kept for the device, as the
+//! tag's `LPVID`), the sid (as `LPSID`) and when the session started and was last used. The
+//! session expires; the visitor stays until `reset()` or denied consent, so an expired record is
+//! still read for its vid. A session the server refused (404/39) is stored as ended (`last` 0):
+//! the format is the one earlier versions wrote.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -68,6 +72,15 @@ impl Session {
         ])
     }
 
+    /// The same visitor, its session ended (what a 404/39 leaves).
+    pub fn ended(self) -> Session {
+        Session {
+            started_ms: 0,
+            last_ms: 0,
+            ..self
+        }
+    }
+
     /// False once the session is idle for 30 minutes or older than 6 hours. A clock that went
     /// backwards does not expire it.
     pub fn is_live(&self, now_ms: u64) -> bool {
@@ -101,6 +114,34 @@ mod tests {
     #[test]
     fn round_trip() {
         assert_eq!(Session::decode(&s().encode()), Some(s()));
+    }
+
+    #[test]
+    fn what_earlier_versions_wrote_is_read() {
+        let old = r#"{"lpmon":1,"vid":"I2NzQ2YzBkZGEzZDMzYjIx","sid":"NJIm1tJFT5SV6dTEkmNAjA","started":1700000000000,"last":1700000060000}"#;
+        let read = Session::decode(old).unwrap();
+        assert_eq!(
+            (
+                read.vid.as_str(),
+                read.sid.as_str(),
+                read.started_ms,
+                read.last_ms
+            ),
+            (
+                "I2NzQ2YzBkZGEzZDMzYjIx",
+                "NJIm1tJFT5SV6dTEkmNAjA",
+                1700000000000,
+                1700000060000
+            )
+        );
+    }
+
+    #[test]
+    fn an_ended_session_keeps_its_visitor() {
+        let ended = s().ended();
+        assert_eq!((ended.vid.as_str(), ended.sid.as_str()), ("V1", "S1"));
+        assert!(!ended.is_live(IDLE_MS + 1));
+        assert_eq!(Session::decode(&ended.encode()), Some(ended));
     }
 
     #[test]

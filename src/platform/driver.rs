@@ -13,6 +13,7 @@ use wasm_bindgen::prelude::*;
 
 use super::{clock, events, js, locks, storage, transport, PageLocal};
 use crate::core::config::Config;
+use crate::core::consent::Consent;
 use crate::core::error::Error;
 use crate::core::json::{quoted, Json};
 use crate::core::machine::{Input, Machine, Op, Output};
@@ -63,7 +64,12 @@ fn tag(m: usize, id: u32) -> u32 {
 
 /// The monitor `(machine, monitor)` for `cfg`: a new machine for the first monitor of an account
 /// + app in the page, else one more monitor on its machine.
-pub fn create(cfg: Config, on_event: Option<JsValue>, props: Json) -> Result<(usize, usize), Error> {
+pub fn create(
+    cfg: Config,
+    on_event: Option<JsValue>,
+    props: Json,
+    consent: Consent,
+) -> Result<(usize, usize), Error> {
     let key = String::from(cfg.state_key());
     let found = PAGE
         .0
@@ -88,7 +94,7 @@ pub fn create(cfg: Config, on_event: Option<JsValue>, props: Json) -> Result<(us
         page.push(Run {
             key,
             memory_only: cfg.memory_only,
-            machine: Machine::new(clock::now_ms(), cfg, props, clock::random()),
+            machine: Machine::new(clock::now_ms(), cfg, props, clock::random(), consent),
             on_event: vec![on_event],
             calls: Vec::new(),
             next_call: 0,
@@ -237,6 +243,11 @@ fn execute(m: usize, out: Output) {
         Output::Fire(req) => transport::send(0, &req),
         Output::Write { key, value } => storage::write(memory_only, &key, &value, &report),
         Output::Remove { key } => storage::remove(memory_only, &key, &report),
+        Output::RemoveAll { prefix } => {
+            for key in storage::keys(memory_only, &prefix, &report) {
+                storage::remove(memory_only, &key, &report);
+            }
+        }
         Output::SetTimer { id, ms } => {
             let handle = js::timer(tag(m, id), ms.min(i32::MAX as u32));
             with(m, |r| r.timers.push((id, Some(handle))));

@@ -39,6 +39,8 @@ extern "C" {
     pub fn held(tag: u32);
     /// `[userAgent, maxTouchPoints, timeZone]` as JSON text.
     pub fn facts() -> String;
+    /// `navigator.globalPrivacyControl === true`.
+    pub fn gpc() -> bool;
     /// A new pending promise for `settle`.
     pub fn deferred() -> Promise;
     /// Fulfils (`ok`) or rejects a promise from `deferred`.

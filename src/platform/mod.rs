@@ -35,6 +35,11 @@ pub struct PageLocal<T>(pub T);
 // SAFETY: single-threaded wasm; no value is ever reached from two threads.
 unsafe impl<T> Sync for PageLocal<T> {}
 
+/// True when the browser sends Global Privacy Control.
+pub fn global_privacy_control() -> bool {
+    js::gpc()
+}
+
 /// What the browser tells about itself, for the default client properties.
 pub fn browser_facts() -> BrowserFacts {
     clock::browser_facts()

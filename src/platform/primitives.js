@@ -172,6 +172,15 @@ export function facts() {
   ]);
 }
 
+/** True when the browser sends Global Privacy Control (`navigator.globalPrivacyControl`). */
+export function gpc() {
+  try {
+    return g.navigator.globalPrivacyControl === true;
+  } catch (_) {
+    return false;
+  }
+}
+
 const pending = new WeakMap();
 
 /** A new promise, settled later by `settle`. */

@@ -64,7 +64,7 @@ export async function usage(): Promise<void> {
     conversationContext(engaged);
   } catch (e) {
     const err = e as LpmonError;
-    const kind: 'config' | 'validation' | 'http' | 'network' = err.kind;
+    const kind: 'config' | 'validation' | 'http' | 'network' | 'consent' = err.kind;
     void kind;
   }
   void [family, started, cartTotal, accepted, name, totals, perAgent, stamp, firstEnd, shark, header];

@@ -5,6 +5,9 @@ export function pageCode(): void {
   lpmon.push(['report', { engagementAttributes: [{ type: 'searchInfo', keywords: ['boots'] }] }]);
   lpmon.push(['engage', { entryPoints: [location.href] }, (answer) => console.log(answer.engagementDetails.length)]);
   lpmon.ready.then((ok: boolean) => (ok ? lpmon.engage() : undefined));
+  lpmon.setConsent('granted');
+  lpmon.push(['setConsent', 'denied']);
+  lpmon.reset();
   const vid: string | undefined = lpTag.taglets.lp_monitoringSDK.getVid();
 
   lpTag.section = ['outdoor', 'tents'];

@@ -57,14 +57,30 @@ export async function usage(): Promise<void> {
     await monitor.report({ engagementAttributes: [] });
   } catch (e) {
     const err = e as LpmonError;
-    const kind: 'config' | 'validation' | 'http' | 'network' = err.kind;
+    const kind: 'config' | 'validation' | 'http' | 'network' | 'consent' = err.kind;
     const status: number | undefined = err.status;
+    // A queued report is still delivered later: never re-send it.
+    const queued: true | undefined = err.queued;
+    void queued;
     // @ts-expect-error there is no such kind
     const other: 'timeout' = err.kind;
     void [kind, status, other];
   }
 
+  const held = createMonitor({ accountId: '1', appInstallationId: 'x', consent: 'pending', respectGlobalPrivacyControl: true });
+  held.setConsent('granted');
+  held.setConsent('denied');
+  held.reset();
+  // @ts-expect-error setConsent takes 'granted' or 'denied'
+  held.setConsent('pending');
+  // @ts-expect-error consent is 'granted', 'pending' or 'denied'
+  createMonitor({ accountId: '1', appInstallationId: 'x', consent: 'yes' });
+
   window.addEventListener('lpmon', (e) => {
+    if (e.detail.name === 'QUEUE_GAVE_UP') {
+      const why: string = e.detail.data.kind;
+      void why;
+    }
     if (e.detail.name === 'LOAD_FAILED') {
       const reason: string = e.detail.data.reason;
       void reason;

@@ -107,41 +107,33 @@ impl Machine {
         Ok((key, body))
     }
 
-    /// After a report's exchange: kept in storage (parked) when it is worth another chance,
-    /// forgotten otherwise.
+    /// After a report's exchange: kept in storage (parked) when it is worth another chance, and
+    /// its caller told `queued`; forgotten otherwise.
     pub(super) fn report_done(
         &mut self,
         job: &Job,
         result: Result<Json, Error>,
     ) -> Result<Json, Error> {
         let key = job.report.clone().unwrap_or_default();
-        match &result {
-            Err(e) if keeps_report(e) => {
-                let now = self.now;
-                let kept = self.queue.get(&key).map(|s| {
-                    s.entry.cycles += 1;
-                    let expired = now.saturating_sub(s.entry.at) > queue::MAX_AGE_MS;
-                    (s.entry.cycles >= queue::MAX_CYCLES || expired, s.entry.encode())
-                });
-                match kept {
-                    Some((false, text)) => {
-                        self.write(key.clone(), text);
-                        self.queue.set(&key, State::Parked);
-                    }
-                    _ => {
-                        self.remove(key.clone());
-                        self.queue.remove(&key);
-                        self.emit(job.monitor, "QUEUE_GAVE_UP", &[("kind", Val::Str(e.kind()))]);
-                    }
-                }
-            }
-            _ => {
-                if self.queue.stored(&key) {
-                    self.remove(key.clone());
-                }
-                self.queue.remove(&key);
+        if let Err(e) = &result {
+            let now = self.now;
+            let kept = self.queue.get(&key).and_then(|s| {
+                s.entry.cycles += 1;
+                let expired = now.saturating_sub(s.entry.at) > queue::MAX_AGE_MS;
+                (keeps_report(e) && s.entry.cycles < queue::MAX_CYCLES && !expired)
+                    .then(|| s.entry.encode())
+            });
+            if let Some(text) = kept {
+                // Kept for another round: the caller is told so, and must not send it again.
+                self.write(key.clone(), text);
+                self.queue.set(&key, State::Parked);
+                return Err(Error::Queued(alloc::boxed::Box::new(e.clone())));
             }
         }
+        if self.queue.stored(&key) {
+            self.remove(key.clone());
+        }
+        self.queue.remove(&key);
         result
     }
 
@@ -197,7 +189,7 @@ impl Machine {
 
     /// Starts a drain unless one runs: one at a time per page.
     pub(super) fn start_drain(&mut self) {
-        if self.drain.is_some() {
+        if self.drain.is_some() || self.consent != crate::core::consent::Consent::Granted {
             return;
         }
         self.drain = Some(Drain {
@@ -377,9 +369,13 @@ impl Machine {
 
     /// A report of the drain is settled; outcomes are told through events.
     pub(super) fn delivered(&mut self, monitor: usize, result: Result<Json, Error>) {
+        // Whoever queued it was told `queued`: the outcome is told here, once it is final.
         match result {
             Ok(_) => self.emit(monitor, "QUEUE_DELIVERED", &[]),
-            Err(e) => self.emit(monitor, "QUEUE_FAILED", &[("kind", Val::Str(e.kind()))]),
+            Err(e @ Error::Queued(_)) => {
+                self.emit(monitor, "QUEUE_FAILED", &[("kind", Val::Str(e.kind()))])
+            }
+            Err(e) => self.emit(monitor, "QUEUE_GAVE_UP", &[("kind", Val::Str(e.kind()))]),
         }
         let left = match &mut self.drain {
             Some(d) if d.step == Step::Delivering => {

@@ -15,6 +15,16 @@ use crate::core::retry;
 
 use super::{ids_of, pair, pick, Machine, Op, Output, Val};
 
+/// What a report resolves with when the answer named no ids: the pair it was sent with.
+fn sent_ids(ids: &Ids, body: &Json) -> Json {
+    let mut out = pick(body, &["pageId"]);
+    if let (Some(v), Some(s)) = (&ids.vid, &ids.sid) {
+        out.set("visitorId", Json::str(v));
+        out.set("sessionId", Json::str(s));
+    }
+    out
+}
+
 /// Creation polls after waiting for another tab's lock: its stored session can take a moment to
 /// reach this tab's view of localStorage (25 × 20 ms).
 const POLLS: u8 = 25;
@@ -73,6 +83,11 @@ pub(super) struct Job {
     creating: bool,
     /// Its queued report was flushed or dropped: it settles without waiting for its turn.
     pub kicked: bool,
+    /// A call of the consent backlog: the next one waits until this one has finished.
+    pub ticket: bool,
+    /// Consent was withdrawn or `reset()` called while its request was on the wire: the answer
+    /// ends it and is not remembered.
+    pub halted: bool,
 }
 
 /// How an exchange ended, when it did not succeed.
@@ -111,6 +126,8 @@ impl Job {
             start_page: false,
             creating: false,
             kicked: false,
+            ticket: false,
+            halted: false,
         }
     }
 }
@@ -301,7 +318,11 @@ impl Machine {
                 self.send(job, at, false, false);
             }
             None => {
-                job.ids = Ids::default();
+                // A known visitor goes alone: the server opens a session for it.
+                job.ids = Ids {
+                    vid: self.vid(),
+                    sid: None,
+                };
                 let start = job.resource == Call::Report && !request::has_identity(&job.body);
                 // The server attaches a report to a session: open one as a page load would.
                 self.send(job, at, start, true);
@@ -310,7 +331,7 @@ impl Machine {
     }
 
     /// Lets go of the creation lock and the page's creator slot.
-    fn release(&mut self, job: &mut Job) {
+    pub(super) fn release(&mut self, job: &mut Job) {
         if let Some(id) = job.lock.take() {
             self.push(Output::Release { id });
             if self.gate == Some(id) {
@@ -431,7 +452,26 @@ impl Machine {
             job.resource
         };
         let status = result.as_ref().map(|a| a.status).unwrap_or(0);
-        let verdict = answer::classify(&result);
+        let verdict = match answer::classify(&result, call == Call::Report) {
+            // The report was taken; the answer names no ids: the pair sent stands.
+            Verdict::Accepted => Verdict::Done {
+                created: false,
+                body: sent_ids(&job.ids, &job.body),
+            },
+            v => v,
+        };
+        if job.halted {
+            // Consent withdrawn or reset() meanwhile: nothing is remembered or tried again.
+            self.release(&mut job);
+            let result = match verdict {
+                Verdict::Done { body, .. } => Ok(ids_of(&body)),
+                _ => Err(self.halted()),
+            };
+            if let Some(key) = &job.report {
+                self.queue.remove(key);
+            }
+            return self.end_plain(&job, result);
+        }
         if let Verdict::Done { created, body } = verdict {
             self.remember(&job.ids, created, &body);
             self.complete(job.monitor, call, status, Some(created));
@@ -439,7 +479,7 @@ impl Machine {
         }
         self.note_failure(&job);
         let failure = match verdict {
-            Verdict::Done { .. } => return,
+            Verdict::Done { .. } | Verdict::Accepted => return,
             Verdict::Stale(e) if job.ids.sid.is_some() || job.ids.vid.is_some() => {
                 Some(Failure::Stale(e))
             }
@@ -511,24 +551,27 @@ impl Machine {
     }
 
     fn failed(&mut self, mut job: Job, at: usize, failure: Failure) {
-        if job.creating {
-            self.release(&mut job);
-            let (Failure::Stale(e) | Failure::Final(e)) = failure;
-            return self.end(job, Err(e));
-        }
+        // A request that opened a session held the creation lock until now.
+        self.release(&mut job);
         match failure {
             Failure::Final(e) => self.end(job, Err(e)),
             Failure::Stale(e) if job.recovered => self.end(job, Err(e)),
-            Failure::Stale(_) => {
+            Failure::Stale(e) => {
                 job.recovered = true;
                 let refused = job.ids.clone();
-                self.forget(&refused);
-                self.drop_impressions(job.monitor, &mut job.body);
-                if job.resource == Call::Report && job.body.get("engagementAttributes").is_none() {
-                    // Only impressions were left: what remains to do is opening the new session.
-                    job.body = self.start_page(&job.body);
-                    job.resource = Call::Engagement;
+                self.forget(&refused, &e);
+                if !job.start_page {
+                    self.drop_impressions(job.monitor, &mut job.body);
+                    if job.resource == Call::Report
+                        && job.body.get("engagementAttributes").is_none()
+                    {
+                        // Only impressions were left: what remains to do is opening the new
+                        // session.
+                        job.body = self.start_page(&job.body);
+                        job.resource = Call::Engagement;
+                    }
                 }
+                job.start_page = false;
                 job.step = Step::Begin;
                 self.keep(job, at);
             }
@@ -556,7 +599,11 @@ impl Machine {
     }
 
     /// Settles the job's call (or tells the drain).
-    fn end_plain(&mut self, job: &Job, result: Result<Json, Error>) {
+    pub(super) fn end_plain(&mut self, job: &Job, result: Result<Json, Error>) {
+        if job.ticket {
+            // Settled after: the next waiting call goes once this one has been told.
+            self.ticketed = false;
+        }
         match job.call {
             Some(call) => {
                 let delivered = result.is_ok() && job.report.is_some();
@@ -567,6 +614,9 @@ impl Machine {
                 }
             }
             None => self.delivered(job.monitor, result),
+        }
+        if job.ticket {
+            self.ticket_done();
         }
     }
 
@@ -604,15 +654,30 @@ impl Machine {
         self.write(key, s.encode());
     }
 
-    /// Drops the stored pair if it is still the one that was refused.
-    fn forget(&mut self, refused: &Ids) {
-        if let Some(s) = self.session() {
-            if refused.vid.as_deref() == Some(s.vid.as_str())
-                && refused.sid.as_deref() == Some(s.sid.as_str())
-            {
-                let key = self.base().state_key().into();
-                self.remove(key);
+    /// Drops what the server refused, if storage still holds it: 404/39 on a pair drops the sid
+    /// (the visitor stays), anything else (404/37) the visitor too.
+    fn forget(&mut self, refused: &Ids, why: &Error) {
+        let Some(st) = self.state() else {
+            return;
+        };
+        if refused.vid.as_deref() != Some(st.vid.as_str()) {
+            return;
+        }
+        let only_session = matches!(
+            why,
+            Error::Http {
+                internal_code: Some(39),
+                ..
             }
+        );
+        let key: String = self.base().state_key().into();
+        match &refused.sid {
+            Some(sid) if only_session => {
+                if *sid == st.sid {
+                    self.write(key, st.ended().encode());
+                }
+            }
+            _ => self.remove(key),
         }
     }
 

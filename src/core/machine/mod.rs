@@ -33,6 +33,7 @@ use crate::prelude::*;
 use alloc::collections::VecDeque;
 
 use crate::core::config::Config;
+use crate::core::consent::Consent;
 use crate::core::error::Error;
 use crate::core::json::{uint_text, write_str, Json};
 use crate::core::ports::{HttpAnswer, HttpRequest, NetError};
@@ -41,6 +42,7 @@ use crate::core::request::Ids;
 use crate::core::session::Session;
 use crate::core::text::concat;
 
+mod consent;
 mod delivery;
 mod exchange;
 mod origin;
@@ -118,6 +120,10 @@ pub enum Input {
     Online,
     /// The page is being hidden (maybe for good).
     Hidden,
+    /// The visitor's consent changed (`setConsent`).
+    Consent(Consent),
+    /// `reset()`: forget the visitor, the session and the reports not sent yet.
+    Reset,
 }
 
 /// Something for the driver to do.
@@ -143,6 +149,11 @@ pub enum Output {
     Remove {
         /// The key.
         key: String,
+    },
+    /// Forget every key that starts with `prefix`.
+    RemoveAll {
+        /// The prefix.
+        prefix: String,
     },
     /// Fire [`Input::Timer`] `id` in `ms` milliseconds.
     SetTimer {
@@ -241,13 +252,19 @@ pub struct Machine {
     origin: Origin,
     queue: Queue,
     drain: Option<Drain>,
+    /// Whether lpmon may store and send.
+    consent: Consent,
+    /// Calls waiting for consent, or for the waiting call before them, in call order.
+    backlog: VecDeque<(u32, usize, Op, Json)>,
+    /// A call of the backlog is under way: the next one waits for it.
+    ticketed: bool,
 }
 
 impl Machine {
     /// The machine of `cfg`'s account + app: it holds this page's lock and looks for reports left
     /// by earlier pages right away. `seed` feeds its jitter and page id; `client_props` are the
     /// default client properties of engagement calls.
-    pub fn new(now: u64, cfg: Config, client_props: Json, seed: u32) -> Machine {
+    pub fn new(now: u64, cfg: Config, client_props: Json, seed: u32, consent: Consent) -> Machine {
         let mut m = Machine {
             base: cfg,
             more: Vec::new(),
@@ -266,6 +283,9 @@ impl Machine {
             origin: Origin::Unknown,
             queue: Queue::default(),
             drain: None,
+            consent,
+            backlog: VecDeque::new(),
+            ticketed: false,
         };
         let (a, b) = (m.random(), m.random());
         m.tab = concat(&[&uint_text(u64::from(a)), &uint_text(u64::from(b))]);
@@ -313,7 +333,7 @@ impl Machine {
                 monitor,
                 op,
                 request,
-            } => self.call(call, monitor, op, &request),
+            } => self.admit(call, monitor, op, request),
             Input::Answer { id, result } => {
                 if !self.origin_answer(id, &result) {
                     self.answer(id, result);
@@ -336,6 +356,11 @@ impl Machine {
                 self.start_drain();
             }
             Input::Hidden => self.hidden(),
+            Input::Consent(c) => self.set_consent(c),
+            Input::Reset => {
+                let prefix = self.base().state_key().into();
+                self.wipe(prefix, "reset");
+            }
         }
         self.pump();
         self.settled_origin();
@@ -349,6 +374,13 @@ impl Machine {
 
     /// The live session, if any (expired or corrupted values count as none).
     pub fn session(&mut self) -> Option<Session> {
+        let now = self.now;
+        self.state().filter(|s| s.is_live(now))
+    }
+
+    /// What storage holds of the visitor and its last session, live or not (corrupted values
+    /// count as nothing).
+    fn state(&mut self) -> Option<Session> {
         let Some(text) = self.state.as_deref() else {
             // Gone without this page removing it: the user cleared the site's data, or the
             // browser did (Safari's 7-day cap on script-written storage). The next call starts a
@@ -373,12 +405,12 @@ impl Machine {
             }
             return None;
         };
-        s.is_live(self.now).then_some(s)
+        Some(s)
     }
 
-    /// The visitor id of the live session.
+    /// The visitor id: it outlives sessions (until `reset()` or denied consent).
     pub fn vid(&mut self) -> Option<String> {
-        self.session().map(|s| s.vid)
+        self.state().map(|s| s.vid)
     }
 
     /// The session id of the live session.
@@ -424,7 +456,11 @@ impl Machine {
         x
     }
 
+    /// Stores `value` under `key`, unless consent is not granted (then nothing is stored).
     fn write(&mut self, key: String, value: String) {
+        if self.consent != Consent::Granted {
+            return;
+        }
         if key == self.base().state_key() {
             self.state = Some(value.clone());
         } else if key == self.csds_key() {

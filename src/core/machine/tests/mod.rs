@@ -14,6 +14,7 @@ use crate::core::machine::{Input, Machine, Op, Output};
 use crate::core::ports::{HttpAnswer, HttpRequest, NetError};
 
 mod calls;
+mod consent;
 mod queue;
 mod sessions;
 
@@ -71,7 +72,8 @@ impl Script {
     /// A machine whose start-up outputs are left for the test.
     pub fn bare(config: &str) -> Script {
         let cfg = Config::from_json(&j(config)).unwrap();
-        let m = Machine::new(T0, cfg, j(r#"{"integration":"WEB_SDK"}"#), SEED);
+        let consent = cfg.initial_consent(false);
+        let m = Machine::new(T0, cfg, j(r#"{"integration":"WEB_SDK"}"#), SEED, consent);
         let mut rng = Rng(SEED | 1);
         rng.next();
         rng.next();
@@ -122,6 +124,7 @@ impl Script {
                 Output::Send { id, req } => self.sent.push((*id, req.clone())),
                 Output::Write { key, value } => self.set(key, Some(value)),
                 Output::Remove { key } => self.set(key, None),
+                Output::RemoveAll { prefix } => self.store.retain(|(k, _)| !k.starts_with(prefix.as_str())),
                 _ => {}
             }
             out.push(line(&o));
@@ -216,6 +219,7 @@ pub fn line(o: &Output) -> String {
         Output::Fire(req) => format!("fire {}", req.url.strip_prefix(API).unwrap_or(&req.url)),
         Output::Write { key, .. } => format!("write {key}"),
         Output::Remove { key } => format!("remove {key}"),
+        Output::RemoveAll { prefix } => format!("remove all {prefix}"),
         Output::SetTimer { id, ms } => format!("timer {id} {ms}"),
         Output::ClearTimer { id } => format!("clear {id}"),
         Output::Lock { id, name } => format!("lock {id} {name}"),
@@ -231,6 +235,7 @@ pub fn line(o: &Output) -> String {
 
 fn err(e: &Error) -> String {
     match e {
+        Error::Queued(inner) => format!("queued {}", err(inner)),
         Error::Http {
             status,
             internal_code,

@@ -57,9 +57,12 @@ fn a_201_replaces_the_stored_pair() {
 fn an_idle_or_too_old_session_is_not_sent() {
     let mut s = Script::with_session(CONFIG);
     s.now += IDLE_MS + 1;
-    assert_eq!(s.ids(), (None, None));
+    // The visitor outlives the session: the next call sends the vid alone.
+    assert_eq!(s.ids(), (Some("V1".into()), None));
     s.call(Op::Engage, "{}");
     s.expect(&["lock 3 lpmon:12345678:app-1"]);
+    s.input(Input::LockGranted { id: 3, waited: false });
+    s.expect(&["send 4 engagement?v=1.0&vid=V1", "emit SP_SENT {}"]);
 
     // Kept busy every 20 minutes, it still ends after 6 hours.
     let mut s = Script::with_session(CONFIG);
@@ -124,7 +127,7 @@ fn a_tab_that_waited_in_vain_opens_the_session_after_half_a_second() {
 }
 
 #[test]
-fn the_404_39_drops_the_pair_and_impressions_and_resends_once() {
+fn the_404_39_drops_the_sid_and_impressions_and_resends_once_with_the_vid() {
     let mut s = Script::with_session(CONFIG);
     s.call(
         Op::Report,
@@ -134,16 +137,18 @@ fn the_404_39_drops_the_pair_and_impressions_and_resends_once() {
     s.answer(3, 404, r#"{"internalCode":39,"message":"sid expired"}"#);
     let tab = s.m.tab().to_string();
     let entry = format!("lpmon:12345678:app-1:q:{:014}-00000001-{tab}", T0);
+    // 39 ends the session and keeps the visitor (stored as ended).
     s.expect(&[
         &format!("write {entry}"),
         r#"emit REQUEST_COMPLETE {"method":"report","status":404}"#,
-        "remove lpmon:12345678:app-1",
+        "write lpmon:12345678:app-1",
         r#"emit IMPRESSIONS_DROPPED {"dropped":1}"#,
         "lock 4 lpmon:12345678:app-1",
     ]);
+    assert_eq!(s.ids(), (Some("V1".into()), None));
     s.input(Input::LockGranted { id: 4, waited: false });
     // No identity: the new session is opened as a page load would, then the report goes.
-    s.expect(&["send 5 engagement?v=1.0", "emit SP_SENT {}"]);
+    s.expect(&["send 5 engagement?v=1.0&vid=V1", "emit SP_SENT {}"]);
     s.answer(5, 201, &session("V1", "S2"));
     s.expect(&[
         "write lpmon:12345678:app-1",
