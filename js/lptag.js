@@ -152,9 +152,10 @@ export function installLpTag(w, tag, api, say) {
 
   // A page view: the start-page engagement call with the URL, the sections (`sec://…`), the
   // batch's SDEs and the identities. Impression events cannot ride on it: they follow in a report.
-  const visit = (url, section, batch) => {
+  const visit = (url, section, batch, issued = noop) => {
     pageId = undefined;
     return settle(batch, identities().then((ids) => {
+      issued();
       const entryPoints = [url || w.location.href];
       for (const s of list(section)) if (s !== '' && s != null) entryPoints.push('sec://' + s);
       const all = batch.sdes;
@@ -252,15 +253,18 @@ export function installLpTag(w, tag, api, say) {
   });
 
   return {
-    // Called once lpmon is ready (ok) or has failed; resolves once the start-page call is done,
-    // so that calls queued before lpmon loaded follow it. Without lpmon the page view is lost:
+    // Called once lpmon is ready (ok) or has failed; resolves once the start-page call is handed
+    // to lpmon (its answer may wait, e.g. for consent), so that calls queued before lpmon loaded
+    // follow it; the layer's own calls wait for its answer. Without lpmon the page view is lost:
     // that is told too.
     start(ok) {
       started = ok;
-      const page = ok ? visit(nextUrl, tag.section, take()) : api.engage().catch(told('SP_FAILED'));
+      let issued;
+      const handed = new Promise((resolve) => { issued = resolve; });
+      const page = ok ? visit(nextUrl, tag.section, take(), issued) : api.engage().catch(told('SP_FAILED'));
       const done = page.then(noop, noop);
       open(done);
-      return done;
+      return Promise.race([done, handed]);
     },
   };
 }
