@@ -109,20 +109,14 @@ function replay(entry) {
 // With the lpTag layer the start-page call goes first, as with the original tag. Queued calls
 // then go one after another, so the server sees them in the order they were made (a cart SDE
 // reported before an engage is there when the engage is answered).
-// A start-page call waiting for consent (data-consent="pending") does not hold lpmon.ready back.
-const finish = (ok) => {
-  const held = config.consent === 'pending';
-  if (held && settleReady) settleReady(ok);
-  const after = Promise.resolve(layer ? layer.start(ok) : 0).then(() => {
-    if (!held && settleReady) settleReady(ok);
-    queue.reduce((previous, entry) => {
-      const next = () => replay(entry);
-      return previous.then(next, next);
-    }, Promise.resolve());
-    return ok;
-  });
-  return held ? ok : after;
-};
+const finish = (ok) => Promise.resolve(layer ? layer.start(ok) : 0).then(() => {
+  if (settleReady) settleReady(ok);
+  queue.reduce((previous, entry) => {
+    const next = () => replay(entry);
+    return previous.then(next, next);
+  }, Promise.resolve());
+  return ok;
+});
 
 const start = new Promise((resolve) => {
   if (typeof WebAssembly !== 'object' || typeof fetch !== 'function') {
