@@ -9,6 +9,7 @@
 //   await tab.run(async (arg) => …, arg);      // runs in the page: {ok: value} or {err: {...}}
 //   await tab.evaluate((arg) => …, arg);       // the value itself; throws what the page threw
 //   await tab.waitFor(() => cond);  await tab.click('#sel');  await tab.text('#sel');
+//   await tab.press('Enter');                  // a real key press to the focused element
 //   await tab.reload();  await tab.back();  await ctx.close();  await b.close();
 //
 // `b.newTab()` opens a tab in the browser's default context (kept for older callers).
@@ -71,6 +72,7 @@ async function openChromium() {
         evaluate: async (fn, arg = null) => unwrap(await run(fn, arg)),
         waitFor: (fn, arg = null, { timeout = WAIT_MS } = {}) => page.waitForFunction(fn, arg, { timeout }),
         click: (selector) => page.click(selector),
+        press: (key) => page.keyboard.press(key),
         text: (selector) => page.textContent(selector),
         visible: (selector) => page.isVisible(selector),
         setOffline: (off) => ctx.setOffline(off),

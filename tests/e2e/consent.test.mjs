@@ -4,8 +4,8 @@
 // is sent. Also the script tag's data-consent="pending" with the lpTag layer, GPC, and reset().
 import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, control, eventually } from './harness.mjs';
-import { BROWSERS, openBrowser } from './browsers.mjs';
+import { openBrowserSuite, closeBrowserSuite, openManualTab, eventually } from './harness.mjs';
+import { BROWSERS } from './browsers.mjs';
 
 /** In the page: monitor `m` with `cfg`; its events go to window.events. */
 const CREATE = async (cfg) => {
@@ -47,21 +47,11 @@ const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 
 for (const name of BROWSERS) {
   describe(`consent in ${name}`, () => {
-    let emu, ctl, browser, tab;
-    before(async () => {
-      emu = await startEmulator();
-      ctl = control(emu.api);
-      browser = await openBrowser(name);
-    });
-    after(async () => {
-      await browser?.close();
-      await emu?.stop();
-    });
+    let suite, emu, ctl, browser, tab;
+    before(async () => ({ emu, ctl, browser } = suite = await openBrowserSuite(name, [], { proxy: false })));
+    after(() => closeBrowserSuite(suite));
     beforeEach(async () => {
-      tab = await browser.newTab();
-      await tab.goto(emu.site + '/examples/esm.html?manual');
-      await tab.waitFor(() => document.body.dataset.ready === 'yes');
-      await tab.run(() => { localStorage.clear(); sessionStorage.clear(); return true; });
+      tab = await openManualTab(browser, emu.site, { session: true });
       await ctl.resetWhenQuiet();
     });
 

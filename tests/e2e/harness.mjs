@@ -137,16 +137,17 @@ export async function closeSuite(suite) {
 /**
  * For suites that run in every browser of BROWSERS: the emulator (started with `args`), the page
  * API's browser `name`, and the site proxy (site-proxy.mjs) in front of the emulator's site:
- * pages are opened from `site.origin`.
+ * pages are opened from `site.origin`. With `{ proxy: false }` there is no proxy (no `site`):
+ * pages are opened from `emu.site`.
  */
-export async function openBrowserSuite(name, args = []) {
+export async function openBrowserSuite(name, args = [], { proxy = true } = {}) {
   const { openBrowser } = await import('./browsers.mjs');
   const { startSiteProxy } = await import('./site-proxy.mjs');
   const suite = {};
   try {
     suite.emu = await startEmulator(args);
     suite.ctl = control(suite.emu.api);
-    suite.site = await startSiteProxy(suite.emu.site);
+    if (proxy) suite.site = await startSiteProxy(suite.emu.site);
     suite.browser = await openBrowser(name);
   } catch (e) {
     await closeBrowserSuite(suite);
@@ -160,4 +161,17 @@ export async function closeBrowserSuite(suite) {
   await suite?.browser?.close();
   await suite?.site?.stop();
   await suite?.emu?.stop();
+}
+
+/** A new tab of `browser` on the ESM example page in manual mode (`site` + esm.html?manual, no
+ * monitor yet), once the page is ready, with localStorage cleared (and sessionStorage too with
+ * `{ session: true }`). */
+export async function openManualTab(browser, site, { session = false } = {}) {
+  const tab = await browser.newTab();
+  await tab.goto(site + '/examples/esm.html?manual');
+  await tab.waitFor(() => document.body.dataset.ready === 'yes');
+  await tab.run(session
+    ? () => { localStorage.clear(); sessionStorage.clear(); return true; }
+    : () => { localStorage.clear(); return true; });
+  return tab;
 }

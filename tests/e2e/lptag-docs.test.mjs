@@ -6,8 +6,8 @@
 // and after.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, control } from './harness.mjs';
-import { BROWSERS, openBrowser } from './browsers.mjs';
+import { openBrowserSuite, closeBrowserSuite } from './harness.mjs';
+import { BROWSERS } from './browsers.mjs';
 
 const HOST = '/e2e/lptag-host.html';
 // Memory storage: every page load is a new visitor, so a run's requests are told apart by vid.
@@ -79,16 +79,9 @@ const WATCH = () => {
 
 for (const name of BROWSERS) {
   describe(`lpTag page code from the web-tag docs, in ${name}`, () => {
-    let emu, ctl, browser;
-    before(async () => {
-      emu = await startEmulator();
-      ctl = control(emu.api);
-      browser = await openBrowser(name);
-    });
-    after(async () => {
-      await browser?.close();
-      await emu?.stop();
-    });
+    let suite, emu, ctl, browser;
+    before(async () => ({ emu, ctl, browser } = suite = await openBrowserSuite(name, [], { proxy: false })));
+    after(() => closeBrowserSuite(suite));
 
     /** Opens the host page (with `query`), runs `fn(arg)` there and closes the tab. */
     const inPage = async (fn, arg, query = '') => {

@@ -2,7 +2,7 @@
 // does when the server, the network or the storage misbehave.
 import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, control, eventually } from './harness.mjs';
+import { openBrowserSuite, closeBrowserSuite, openManualTab, eventually } from './harness.mjs';
 import { BROWSERS, openBrowser } from './browsers.mjs';
 
 /** In the page: a monitor `m` whose events are collected in `window.events`. */
@@ -25,22 +25,12 @@ const reportsOf = (log, word) => log.filter((r) => r.path.endsWith('/report') &&
 
 for (const name of BROWSERS) {
   describe(`reliability in ${name}`, () => {
-    let emu, ctl, browser, tab;
-    before(async () => {
-      emu = await startEmulator();
-      ctl = control(emu.api);
-      browser = await openBrowser(name);
-    });
-    after(async () => {
-      await browser?.close();
-      await emu?.stop();
-    });
+    let suite, emu, ctl, browser, tab;
+    before(async () => ({ emu, ctl, browser } = suite = await openBrowserSuite(name, [], { proxy: false })));
+    after(() => closeBrowserSuite(suite));
     beforeEach(async () => {
       await ctl.reset();
-      tab = await browser.newTab();
-      await tab.goto(emu.site + '/examples/esm.html?manual');
-      await tab.waitFor(() => document.body.dataset.ready === 'yes');
-      await tab.run(() => localStorage.clear());
+      tab = await openManualTab(browser, emu.site);
     });
     const open = async (query = '') => {
       await tab.goto(emu.site + '/examples/esm.html?manual' + query);

@@ -4,8 +4,8 @@
 // `queued` is final.
 import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, control, eventually } from './harness.mjs';
-import { BROWSERS, openBrowser } from './browsers.mjs';
+import { openBrowserSuite, closeBrowserSuite, openManualTab, eventually } from './harness.mjs';
+import { BROWSERS } from './browsers.mjs';
 
 const CREATE = async () => {
   const { lpmon, api, account, app } = window.lpmonTest;
@@ -26,21 +26,11 @@ const reportsOf = (log, word) => log.filter((r) => r.path.endsWith('/report') &&
 
 for (const name of BROWSERS) {
   describe(`report outcomes in ${name}`, () => {
-    let emu, ctl, browser, tab;
-    before(async () => {
-      emu = await startEmulator();
-      ctl = control(emu.api);
-      browser = await openBrowser(name);
-    });
-    after(async () => {
-      await browser?.close();
-      await emu?.stop();
-    });
+    let suite, emu, ctl, browser, tab;
+    before(async () => ({ emu, ctl, browser } = suite = await openBrowserSuite(name, [], { proxy: false })));
+    after(() => closeBrowserSuite(suite));
     beforeEach(async () => {
-      tab = await browser.newTab();
-      await tab.goto(emu.site + '/examples/esm.html?manual');
-      await tab.waitFor(() => document.body.dataset.ready === 'yes');
-      await tab.run(() => { localStorage.clear(); return true; });
+      tab = await openManualTab(browser, emu.site);
       await ctl.resetWhenQuiet();
     });
 

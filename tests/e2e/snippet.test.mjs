@@ -30,9 +30,13 @@ test('the snippet queues calls in order, stubs the getters, and leaves a loaded 
   const answer = lpmon.engage({ entryPoints: ['x'] });
   lpmon.push(['report', { engagementAttributes: [] }]);
   lpmon.report({ engagementAttributes: [{ type: 'searchInfo' }] });
+  lpmon.setConsent('granted');
+  lpmon.reset();
   assert.equal(lpmon.getVid(), undefined);
   assert.equal(lpmon.getSid(), undefined);
-  assert.deepEqual(Array.from(lpmon.q, (e) => [e[0], e.length]), [['engage', 4], ['report', 2], ['report', 4]]);
+  assert.deepEqual(Array.from(lpmon.q, (e) => [e[0], e.length]),
+    [['engage', 4], ['report', 2], ['report', 4], ['setConsent', 2], ['reset', 2]]);
+  assert.equal(lpmon.q[3][1], 'granted');
   // What the loader does with an entry: settle its promise.
   lpmon.q[0][2]('answered');
   assert.equal(await answer, 'answered');

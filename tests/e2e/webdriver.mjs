@@ -10,6 +10,8 @@ import { wrapped, unwrap, WAIT_MS } from './browsers.mjs';
 
 export const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+/** WebDriver's code points for the keys `press` knows by name (others are sent as they are). */
+const KEYS = { Enter: '\uE007', Tab: '\uE004', Escape: '\uE00C' };
 
 function freePort() {
   return new Promise((resolve) => {
@@ -65,8 +67,9 @@ async function session(bin, args, capabilities, env = process.env) {
 /**
  * The page API over one W3C session. `offline(call, s, off)` switches the browser offline, when
  * the browser has a way to (Firefox does, WebKitGTK does not: `canGoOffline` tells tests).
+ * `tabType`: what a new tab is opened as ('tab' or 'window').
  */
-function w3cBrowser(name, { call, s, stop }, { offline, cleanup = async () => {} }) {
+function w3cBrowser(name, { call, s, stop }, { offline, tabType = 'tab', cleanup = async () => {} }) {
   let home;
   let current;
   const focus = async (handle) => {
@@ -96,7 +99,7 @@ function w3cBrowser(name, { call, s, stop }, { offline, cleanup = async () => {}
   };
 
   const newTab = async (origins) => {
-    const handle = (await call('POST', s('/window/new'), { type: 'tab' })).handle;
+    const handle = (await call('POST', s('/window/new'), { type: tabType })).handle;
     const run = async (fn, arg = null) => {
       await focus(handle);
       const script = `const done = arguments[arguments.length - 1]; ${wrapped(fn)}(arguments[0]).then(done);`;
@@ -125,6 +128,13 @@ function w3cBrowser(name, { call, s, stop }, { offline, cleanup = async () => {}
       click: async (selector) => {
         const id = await element(selector);
         await call('POST', s(`/element/${id}/click`), {});
+      },
+      // Input actions: the browser's own key handling (a button's Enter or Space clicks it).
+      press: async (key) => {
+        await focus(handle);
+        const value = KEYS[key] || key;
+        await call('POST', s('/actions'), { actions: [{ type: 'key', id: 'keyboard', actions: [{ type: 'keyDown', value }, { type: 'keyUp', value }] }] });
+        await call('DELETE', s('/actions'));
       },
       text: async (selector) => {
         await element(selector);
@@ -237,7 +247,9 @@ export async function openWebKit(opts = {}) {
       'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation', ...(opts.private ? ['--private'] : [])] },
       timeouts: { script: 60000, pageLoad: 30000 },
     }, { ...process.env, DISPLAY: display });
-    return await w3cBrowser('webkit', sess, { cleanup: async () => { await xvfb?.stop(); } });
+    // A WebKitGTK tab opened over WebDriver stays behind the first one: its document is hidden,
+    // so it runs no animation frames and no IntersectionObserver callbacks. A window is in front.
+    return await w3cBrowser('webkit', sess, { tabType: 'window', cleanup: async () => { await xvfb?.stop(); } });
   } catch (e) {
     await xvfb?.stop();
     throw e;

@@ -3,35 +3,20 @@
 //! Bodies are kept in memory for tests to inspect; they hold consumer data, so they are never
 //! written to the log. `crate::http::journal` fills the entries from the route that matched.
 
-use std::collections::VecDeque;
+use serde_json::Value;
 
-use serde_json::{Map, Value};
+use crate::model::seq_log::SeqLog;
 
 /// How many entries are kept; older ones are forgotten first.
 pub const KEEP: usize = 10_000;
 
 /// Recorded requests, each with a sequence number that only grows.
-#[derive(Debug, Default)]
-pub struct Journal {
-    entries: VecDeque<Value>,
-    last_seq: u64,
-}
+pub type Journal = SeqLog<KEEP>;
 
 impl Journal {
-    /// Adds an entry (its `seq` is set here).
-    pub fn push(&mut self, mut entry: Map<String, Value>) {
-        self.last_seq += 1;
-        entry.insert("seq".to_owned(), self.last_seq.into());
-        self.entries.push_back(Value::Object(entry));
-        while self.entries.len() > KEEP {
-            self.entries.pop_front();
-        }
-    }
-
     /// Entries with a sequence number above `seq`, oldest first.
     pub fn since(&self, seq: u64) -> Vec<Value> {
-        self.entries
-            .iter()
+        self.iter()
             .filter(|e| {
                 e.get("seq")
                     .and_then(Value::as_u64)
@@ -40,16 +25,12 @@ impl Journal {
             .cloned()
             .collect()
     }
-
-    /// Forgets the entries but not the sequence.
-    pub fn clear(&mut self) {
-        self.entries.clear();
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Map;
 
     #[test]
     fn keeps_the_last_entries_and_a_growing_sequence() {

@@ -27,6 +27,7 @@ pub mod query;
 pub mod rules;
 pub mod sde;
 pub mod sde_merge;
+pub mod seq_log;
 pub mod sessions;
 pub mod state;
 pub mod steering;

@@ -51,6 +51,26 @@ fn check_target(settings: &Settings, call: &CallRequest<'_>) -> Result<Target, A
     })
 }
 
+impl Target {
+    /// What the call's vid and sid lead to in the store now: a live session or one to open.
+    fn resolve(
+        &self,
+        model: &Model,
+        settings: &Settings,
+        account: &str,
+        now: u64,
+    ) -> Result<Resolution, ApiError> {
+        model.store.resolve(
+            account,
+            self.vid.as_deref(),
+            self.sid.as_deref(),
+            now,
+            settings.lifetimes,
+            settings.stale,
+        )
+    }
+}
+
 /// Opens the session a resolution calls for, unless capping refuses; returns (vid, sid, created).
 fn settle(
     inner: &mut Model,
@@ -132,14 +152,7 @@ pub fn engage(
     let target = check_target(settings, call)?;
     let body = call_body::parse(call.body, Call::Engagement)?;
     let now = model.now_ms();
-    let resolution = model.store.resolve(
-        call.account,
-        target.vid.as_deref(),
-        target.sid.as_deref(),
-        now,
-        settings.lifetimes,
-        settings.stale,
-    )?;
+    let resolution = target.resolve(model, settings, call.account, now)?;
     let (vid, sid, created) = settle(model, settings, call.account, resolution, now)?;
     let session = model
         .store
@@ -301,14 +314,7 @@ pub fn report(
         ));
     }
     let now = model.now_ms();
-    let resolution = model.store.resolve(
-        call.account,
-        target.vid.as_deref(),
-        target.sid.as_deref(),
-        now,
-        settings.lifetimes,
-        settings.stale,
-    )?;
+    let resolution = target.resolve(model, settings, call.account, now)?;
     let existing = match &resolution {
         Resolution::Existing { vid, sid } => model.store.get(vid, sid),
         Resolution::Create { .. } => None,

@@ -2,54 +2,35 @@
 //! and why the answer offered what it did. It lives outside the Monitoring answer, which keeps
 //! the real server's shape.
 
-use std::collections::VecDeque;
+use serde_json::Value;
 
-use serde_json::{Map, Value};
+use crate::model::seq_log::SeqLog;
 
 /// How many decisions are kept; older ones are forgotten first.
 pub const KEEP: usize = 2_000;
 
 /// Recorded decisions, each with a sequence number that only grows.
-#[derive(Debug, Default)]
-pub struct Trace {
-    entries: VecDeque<Value>,
-    last_seq: u64,
-}
+pub type Trace = SeqLog<KEEP>;
 
 impl Trace {
-    pub fn push(&mut self, mut entry: Map<String, Value>) {
-        self.last_seq += 1;
-        entry.insert("seq".to_owned(), self.last_seq.into());
-        self.entries.push_back(Value::Object(entry));
-        while self.entries.len() > KEEP {
-            self.entries.pop_front();
-        }
-    }
-
     /// Decisions for a visitor (and session), oldest first; at most the last `limit`.
     pub fn query(&self, vid: Option<&str>, sid: Option<&str>, limit: usize) -> Vec<Value> {
         let field = |e: &Value, key: &str, want: Option<&str>| {
             want.is_none_or(|w| e.get(key).and_then(Value::as_str) == Some(w))
         };
         let matching: Vec<&Value> = self
-            .entries
             .iter()
             .filter(|e| field(e, "visitorId", vid) && field(e, "sessionId", sid))
             .collect();
         let skip = matching.len().saturating_sub(limit);
         matching.into_iter().skip(skip).cloned().collect()
     }
-
-    /// Forgets the entries but not the sequence.
-    pub fn clear(&mut self) {
-        self.entries.clear();
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Map};
 
     fn entry(vid: &str, sid: &str) -> Map<String, Value> {
         match json!({ "visitorId": vid, "sessionId": sid }) {
