@@ -14,7 +14,7 @@ extern "C" {
     #[wasm_bindgen(js_name = toJson)]
     fn to_json(value: &JsValue) -> Option<String>;
     #[wasm_bindgen(js_name = fromJson)]
-    fn from_json(text: &str) -> JsValue;
+    pub fn from_json(text: &str) -> JsValue;
     #[wasm_bindgen(js_name = lpmonError)]
     fn lpmon_error(
         message: &str,

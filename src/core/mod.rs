@@ -1,7 +1,7 @@
 //! The sans-IO core: the monitor as a synchronous state machine ([`machine`]), and beside it
 //! request building, answer classification, session rules, the retry policy, the report queue and
 //! SDE validation. Nothing here touches the browser: the machine's inputs and outputs are values.
-//! (The agent clients in [`agent`] are still `async` over the traits of [`ports`].)
+//! The agent clients in [`agent`] are a machine of the same kind ([`agent::machine`]).
 
 pub mod agent;
 pub mod answer;
@@ -20,7 +20,5 @@ pub mod sde;
 pub mod session;
 pub mod text;
 
-#[cfg(all(test, feature = "agent"))]
-mod fakes;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod fuzz_tests;

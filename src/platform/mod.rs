@@ -1,12 +1,15 @@
 //! The driver: the only code that does I/O. It feeds the core's [`Machine`](crate::core::machine)
 //! its inputs (calls, answers, timers, locks, storage values, page events) and carries out its
 //! outputs with the browser: localStorage with a memory fallback, fetch with a timeout and
-//! keepalive, timers, Web Locks and event delivery. Nothing here panics: every browser call that
+//! keepalive, timers, Web Locks and event delivery. The agent wasm's clients run the same way
+//! (`agent_driver`: fetch and timers for [`AgentMachine`](crate::core::agent::machine)s). Nothing here panics: every browser call that
 //! can throw is caught (in `primitives.js`) and turned into a fallback or an error value.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+#[cfg(feature = "agent")]
+pub mod agent_driver;
 mod clock;
 #[cfg(not(feature = "agent"))]
 pub mod driver;
@@ -23,7 +26,7 @@ pub mod storage;
 pub mod transport;
 
 #[cfg(feature = "agent")]
-pub(crate) use clock::{now_ms, random};
+pub(crate) use clock::now_ms;
 pub use js::Promise;
 pub use storage::reset as reset_storage;
 

@@ -1,39 +1,48 @@
 //! The agent wasm's JS surface (`pkg/agent/lpmon_agent.js`): `createAgentClient` with
 //! `visitInfo`, `engagementActivity` and `activityWindow`. Requests come in as JSON like the
-//! consumer's. Answers are checked by decoding them (serde-wasm-bindgen) into the core's typed
-//! models, then handed over as the server wrote them; computed values (the activity window) go
-//! out through serde-wasm-bindgen's JSON-compatible serializer.
+//! consumer's; each call feeds the client's machine through the platform's agent driver, which
+//! settles its promise. Answers, checked by the machine against the typed models, go to JS as the
+//! server wrote them (JSON.parse); computed values (the activity window) as JSON text written by
+//! the core.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-// The consumer's JS <-> JSON conversions and LpmonError, shared file (its `to_js` is not needed
-// here: answers go out through serde).
+// The consumer's JS <-> JSON conversions and LpmonError, shared file.
 #[allow(dead_code)]
 #[path = "../convert.rs"]
 mod convert;
 mod types;
-mod web;
 
-use alloc::rc::Rc;
-
-use js_sys::Promise;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
-use crate::core::agent::client;
 use crate::core::agent::config::AgentConfig;
 use crate::core::agent::engactivity::{self, ActivityQuery};
+use crate::core::agent::machine::Ask;
 use crate::core::agent::visit::VisitRequest;
 use crate::core::error::Error;
-use convert::{from_js, to_js_error};
-use web::AgentWeb;
+use crate::platform::{agent_driver, now_ms, Promise};
+use convert::{from_js, from_json, to_js, to_js_error};
 
 /// A client of the agent APIs for one account.
 #[wasm_bindgen]
 pub struct AgentClient {
-    inner: Rc<client::AgentClient<AgentWeb>>,
+    run: usize,
+}
+
+impl Drop for AgentClient {
+    fn drop(&mut self) {
+        agent_driver::release(self.run);
+    }
+}
+
+/// A call's result as a JS value: the answer's text parsed (plain objects, members added after
+/// this version and key order kept), or an LpmonError.
+fn settled(result: Result<String, Error>) -> (bool, JsValue) {
+    match result {
+        Ok(text) => (true, from_json(&text)),
+        Err(e) => (false, to_js_error(&e)),
+    }
 }
 
 /// Creates an agent client. Throws an `LpmonError` of kind `config` when the config is unusable.
@@ -44,28 +53,9 @@ pub fn create_agent_client(
     let json = from_js(&config)
         .map_err(|_| to_js_error(&Error::config(&["the config must be a plain object"])))?;
     let cfg = AgentConfig::from_json(&json).map_err(|e| to_js_error(&e))?;
-    Ok(AgentClient {
-        inner: Rc::new(client::AgentClient::new(cfg, AgentWeb::new())),
-    })
-}
-
-/// An answer the core has checked against its typed model, handed to JS as the server wrote it:
-/// JSON.parse gives plain objects, keeps members added after this version, and keeps key order.
-fn parsed_answer(text: &str) -> JsValue {
-    js_sys::JSON::parse(text).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// A plain JS object (no Maps, numbers as numbers) for a typed value.
-fn plain<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|_| {
-            to_js_error(&Error::Http {
-                status: 200,
-                internal_code: None,
-                message: "the answer could not be handed to JavaScript".into(),
-            })
-        })
+    let run = agent_driver::create(cfg, settled)
+        .ok_or_else(|| to_js_error(&Error::config(&["createAgentClient cannot run here"])))?;
+    Ok(AgentClient { run })
 }
 
 #[wasm_bindgen]
@@ -76,16 +66,8 @@ impl AgentClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "VisitInfoRequest")] request: JsValue,
     ) -> Promise {
-        let client = self.inner.clone();
-        let parsed = from_js(&request).and_then(|r| VisitRequest::from_json(&r));
-        future_to_promise(async move {
-            let req = parsed.map_err(|e| to_js_error(&e))?;
-            let text = client
-                .visit_info_json(&req)
-                .await
-                .map_err(|e| to_js_error(&e))?;
-            Ok(parsed_answer(&text))
-        })
+        let ask = from_js(&request).and_then(|r| VisitRequest::from_json(&r));
+        agent_driver::call(self.run, ask.map(Ask::Visit))
     }
 
     /// Engagement Activity metrics (account, per skill, per agent, per interval).
@@ -97,16 +79,8 @@ impl AgentClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "EngagementActivityRequest")] request: JsValue,
     ) -> Promise {
-        let client = self.inner.clone();
-        let parsed = from_js(&request).and_then(|r| ActivityQuery::from_json(&r));
-        future_to_promise(async move {
-            let q = parsed.map_err(|e| to_js_error(&e))?;
-            let text = client
-                .engagement_activity_json(&q)
-                .await
-                .map_err(|e| to_js_error(&e))?;
-            Ok(parsed_answer(&text))
-        })
+        let ask = from_js(&request).and_then(|r| ActivityQuery::from_json(&r));
+        agent_driver::call(self.run, ask.map(Ask::Activity))
     }
 
     /// The time an `engagementActivity` request sent at `nowMs` (default: now) really covers,
@@ -116,20 +90,20 @@ impl AgentClient {
     pub fn activity_window(
         &self,
         #[wasm_bindgen(unchecked_param_type = "EngagementActivityRequest")] request: JsValue,
-        #[wasm_bindgen(js_name = nowMs)] now_ms: Option<f64>,
+        #[wasm_bindgen(js_name = nowMs)] now_ms_given: Option<f64>,
     ) -> Result<JsValue, JsValue> {
         let q = from_js(&request)
             .and_then(|r| ActivityQuery::from_json(&r))
             .map_err(|e| to_js_error(&e))?;
-        let now = match now_ms {
+        let now = match now_ms_given {
             Some(t) if t.is_finite() && t >= 0.0 => t as u64,
             Some(_) => {
                 return Err(to_js_error(&Error::invalid(&[
                     "nowMs must be a time in ms since the epoch",
                 ])))
             }
-            None => js_sys::Date::now() as u64,
+            None => now_ms(),
         };
-        plain(&engactivity::window(q.timeframe, q.interval, now))
+        Ok(to_js(&engactivity::window(q.timeframe, q.interval, now).to_json()))
     }
 }

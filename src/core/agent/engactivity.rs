@@ -8,12 +8,11 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
+use alloc::collections::BTreeMap;
 
 use crate::core::agent::maybe::{wire_struct, UnknownMembers};
 use crate::core::agent::value::Unknown;
+use crate::core::agent::wire::{is_camel, members, within, FromWire, Why};
 use crate::core::error::Error;
 use crate::core::json::{uint_text, Json};
 
@@ -165,8 +164,7 @@ fn selection(v: &Json, key: &str) -> Result<Option<Selection>, Error> {
 
 /// The time a request really covers, by the 5-minute bucket rule of the seed: the oldest bucket
 /// starts at `now - timeframe` rounded down to 5 minutes, the newest ends at `now` rounded up.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityWindow {
     /// Start of the data (ms since the epoch): the start of the oldest bucket.
     pub from: u64,
@@ -183,7 +181,7 @@ pub struct ActivityWindow {
 }
 
 /// One interval of an [`ActivityWindow`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IntervalWindow {
     /// The interval's `timestamp` in the answer: its end, on a 5-minute boundary.
     pub timestamp: u64,
@@ -191,6 +189,27 @@ pub struct IntervalWindow {
     pub from: u64,
     /// Last moment covered.
     pub to: u64,
+}
+
+impl ActivityWindow {
+    /// The window as the JSON object `activityWindow` returns (the `ActivityWindow` type of the
+    /// `.d.ts`), written by the core's JSON writer.
+    pub fn to_json(&self) -> Json {
+        let mut w = Json::Obj(Vec::new());
+        w.set("from", Json::uint(self.from));
+        w.set("to", Json::uint(self.to));
+        w.set("lastBucketEnd", Json::uint(self.last_bucket_end));
+        w.set("buckets", Json::uint(self.buckets));
+        let intervals = self.intervals.iter().map(|i| {
+            let mut o = Json::Obj(Vec::new());
+            o.set("timestamp", Json::uint(i.timestamp));
+            o.set("from", Json::uint(i.from));
+            o.set("to", Json::uint(i.to));
+            o
+        });
+        w.set("intervals", Json::Arr(intervals.collect()));
+        w
+    }
 }
 
 /// The window a request with `timeframe` (and `interval`) minutes covers when sent at `now_ms`.
@@ -220,8 +239,9 @@ pub fn window(timeframe: u32, interval: Option<u32>, now_ms: u64) -> ActivityWin
 
 /// The five metrics, in every place the answer has them. A metric the server leaves out reads
 /// as 0 (the API documents zeroes for "no data").
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(test, serde(default, rename_all = "camelCase"))]
 pub struct Metrics {
     /// Interactive chats closed in the period.
     pub total_interactive_chats: i64,
@@ -234,8 +254,31 @@ pub struct Metrics {
     /// Chats connected to an agent.
     pub connected_engagements: i64,
     /// Members this version of lpmon does not know, kept as they came.
-    #[serde(flatten)]
+    #[cfg_attr(test, serde(flatten))]
     pub unknown: Unknown,
+}
+
+impl FromWire for Metrics {
+    fn from_wire(v: &Json) -> Result<Metrics, Why> {
+        let mut m = Metrics::default();
+        for (key, value) in members(v)? {
+            let slot = match key.as_str() {
+                k if is_camel(k, "total_interactive_chats") => &mut m.total_interactive_chats,
+                k if is_camel(k, "total_non_interactive_chats") => &mut m.total_non_interactive_chats,
+                k if is_camel(k, "total_handling_time") => &mut m.total_handling_time,
+                k if is_camel(k, "non_interactive_total_handling_time") => {
+                    &mut m.non_interactive_total_handling_time
+                }
+                k if is_camel(k, "connected_engagements") => &mut m.connected_engagements,
+                _ => {
+                    m.unknown.insert(key.clone(), value.clone());
+                    continue;
+                }
+            };
+            *slot = i64::from_wire(value).map_err(|why| within(key, why))?;
+        }
+        Ok(m)
+    }
 }
 
 impl UnknownMembers for Metrics {

@@ -2,6 +2,7 @@
 //! JSON really uses (the seed's visit state is full of explicit `null`s). Keeping them apart
 //! makes an answer serialize back to exactly what the server sent.
 
+#[cfg(test)]
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A JSON member that is missing, `null`, or holds a `T`.
@@ -37,6 +38,7 @@ impl<T> From<Option<T>> for Maybe<T> {
     }
 }
 
+#[cfg(test)]
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Maybe<T> {
     // Only reached for a member that is present; an absent one takes the `Default`.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -44,6 +46,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Maybe<T> {
     }
 }
 
+#[cfg(test)]
 impl<T: Serialize> Serialize for Maybe<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -109,6 +112,14 @@ impl<T: UnknownMembers> UnknownMembers for std::collections::BTreeMap<String, T>
     }
 }
 
+/// True when member `key` is field `field`: named `wire` when it has one, else in camelCase.
+pub(crate) fn named(key: &str, field: &str, wire: Option<&str>) -> bool {
+    match wire {
+        Some(w) => key == w,
+        None => crate::core::agent::wire::is_camel(key, field),
+    }
+}
+
 /// Appends `.name` to `path`, lets `f` run, and restores `path`.
 pub(crate) fn within(path: &mut String, name: &str, f: impl FnOnce(&mut String)) {
     let len = path.len();
@@ -118,31 +129,53 @@ pub(crate) fn within(path: &mut String, name: &str, f: impl FnOnce(&mut String))
     path.truncate(len);
 }
 
-/// Declares a struct that mirrors one JSON object of an agent API: camelCase members, every
-/// member optional (`Maybe`, skipped when absent), and members this version does not know kept
-/// in `unknown` so they survive a round trip.
+/// Declares a struct that mirrors one JSON object of an agent API: camelCase members (or the
+/// name in `#[serde(rename = "…")]`), every member optional (`Maybe`, skipped when absent), and
+/// members this version does not know kept in `unknown` so they survive a round trip. Decoding is
+/// [`FromWire`](crate::core::agent::wire::FromWire) over the core's JSON; the serde derives exist
+/// for the native tests only, which check both decodings against the seeds' examples.
 macro_rules! wire_struct {
     (
         $(#[$meta:meta])*
         pub struct $name:ident {
             $(
-                $(#[$fmeta:meta])*
+                $(#[doc = $doc:literal])*
+                $(#[serde(rename = $wire:literal)])?
                 $field:ident : $ty:ty,
             )*
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-        #[serde(default, rename_all = "camelCase")]
+        #[derive(Debug, Clone, Default, PartialEq)]
+        #[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(test, serde(default, rename_all = "camelCase"))]
         pub struct $name {
             $(
-                $(#[$fmeta])*
-                #[serde(skip_serializing_if = "crate::core::agent::maybe::Maybe::is_absent")]
+                $(#[doc = $doc])*
+                $(#[cfg_attr(test, serde(rename = $wire))])?
+                #[cfg_attr(test, serde(skip_serializing_if = "crate::core::agent::maybe::Maybe::is_absent"))]
                 pub $field: crate::core::agent::maybe::Maybe<$ty>,
             )*
             /// Members this version of lpmon does not know, kept as they came.
-            #[serde(flatten)]
+            #[cfg_attr(test, serde(flatten))]
             pub unknown: crate::core::agent::value::Unknown,
+        }
+
+        impl crate::core::agent::wire::FromWire for $name {
+            fn from_wire(v: &crate::core::json::Json) -> Result<Self, crate::core::agent::wire::Why> {
+                let mut out = Self::default();
+                for (key, value) in crate::core::agent::wire::members(v)? {
+                    $(
+                        if crate::core::agent::maybe::named(key, stringify!($field), None$(.or(Some($wire)))?) {
+                            out.$field = crate::core::agent::wire::FromWire::from_wire(value)
+                                .map_err(|why| crate::core::agent::wire::within(key, why))?;
+                            continue;
+                        }
+                    )*
+                    out.unknown.insert(key.clone(), value.clone());
+                }
+                Ok(out)
+            }
         }
 
         impl crate::core::agent::maybe::UnknownMembers for $name {

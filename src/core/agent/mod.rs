@@ -6,25 +6,28 @@
 //!
 //! Built with the `agent` feature only (the second wasm, `pkg/agent/`, and native tests): the
 //! typed answers of Visit Information ([`visit`]) and Engagement Activity ([`engactivity`]),
-//! OAuth 1.0a signing ([`oauth`]) and the client that sends the requests ([`client`]).
+//! decoded from the core's JSON ([`wire`]), OAuth 1.0a signing ([`oauth`]), what an answer means
+//! ([`outcome`]) and the sans-IO client that says which requests to send ([`machine`]).
 
 pub mod config;
 pub mod conversation;
 
 #[cfg(feature = "agent")]
-pub mod client;
-#[cfg(feature = "agent")]
-pub mod gate;
-#[cfg(feature = "agent")]
 pub mod engactivity;
+#[cfg(feature = "agent")]
+pub mod machine;
 #[cfg(feature = "agent")]
 pub mod maybe;
 #[cfg(feature = "agent")]
 pub mod oauth;
 #[cfg(feature = "agent")]
+pub mod outcome;
+#[cfg(feature = "agent")]
 pub mod value;
 #[cfg(feature = "agent")]
 pub mod visit;
+#[cfg(feature = "agent")]
+pub mod wire;
 
 #[cfg(all(test, feature = "agent"))]
-mod client_tests;
+mod machine_tests;

@@ -1,15 +1,13 @@
-//! serde for the core's [`Json`] value, so typed agent answers can carry members whose shape the
-//! docs do not pin down (`campaignEventSequence`, ids given as text or number) and members added
-//! after this version (kept in each struct's `unknown`).
+//! The core's [`Json`] value inside typed agent answers: members whose shape the docs do not pin
+//! down (`campaignEventSequence`, ids given as text or number) and members added after this
+//! version (kept in each struct's `unknown`). serde for it exists for the native tests only.
 
-use ::core::fmt;
-use std::collections::BTreeMap;
+#[allow(unused_imports)]
+use crate::prelude::*;
 
-use serde::de::{self, MapAccess, SeqAccess, Visitor};
-use serde::ser::{SerializeMap, SerializeSeq};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use alloc::collections::BTreeMap;
 
-use crate::core::json::{parse_int, uint_text, Json};
+use crate::core::json::Json;
 
 /// Members a struct does not know, by name.
 pub type Unknown = BTreeMap<String, Json>;
@@ -17,6 +15,16 @@ pub type Unknown = BTreeMap<String, Json>;
 /// A member the SDEs accept as a string, a number or a boolean (an order id, a store number…):
 /// kept as the server sent it.
 pub type Scalar = Json;
+
+#[cfg(test)]
+mod serde_impls {
+use ::core::fmt;
+
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::core::json::{parse_int, uint_text, Json};
 
 impl Serialize for Json {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -111,6 +119,8 @@ impl<'de> Visitor<'de> for JsonVisitor {
         }
         Ok(Json::Obj(members))
     }
+}
+
 }
 
 #[cfg(test)]
