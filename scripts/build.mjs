@@ -63,12 +63,13 @@ await step('minify glue', 'esbuild', [join(pkg, 'lpmon.js'), '--bundle', '--mini
   '--allow-overwrite', `--outfile=${join(pkg, 'lpmon.js')}`, '--log-level=warning']);
 rmSync(join(pkg, 'snippets'), { recursive: true, force: true });
 
-// The agent wasm (feature `agent`, with std): Visit Information and Engagement Activity clients,
-// fetched by js/index.js only when an agent tool first calls them, so brand pages never load it.
+// The agent wasm (feature `agent`, no_std like the consumer's: `tiny`): Visit Information and
+// Engagement Activity clients, fetched by js/index.js only when an agent tool first calls them, so
+// brand pages never load it.
 const agentDir = join(pkg, 'agent');
 await step('wasm-pack build (agent)', 'wasm-pack', [
   'build', '--target', 'web', '--release', '--mode', 'no-install', '--no-opt', '--no-pack', '--no-gitignore',
-  '--out-dir', 'pkg/agent', '--out-name', 'lpmon_agent', '.', '--features', 'agent',
+  '--out-dir', 'pkg/agent', '--out-name', 'lpmon_agent', '.', '--features', 'agent,tiny',
 ]);
 const agentWasm = join(agentDir, 'lpmon_agent_bg.wasm');
 const agentDts = join(agentDir, 'lpmon_agent.d.ts');

@@ -37,9 +37,6 @@ mod agent_bindings;
 #[cfg(all(feature = "tiny", not(target_arch = "wasm32")))]
 compile_error!("the `tiny` feature is for the wasm32 build only");
 
-#[cfg(all(feature = "tiny", feature = "agent"))]
-compile_error!("the agent wasm is built with std: features `tiny` and `agent` do not mix");
-
 // No threads in lpmon's wasm: the page-wide statics rely on it.
 #[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
 compile_error!("lpmon's page-wide state assumes single-threaded wasm (no atomics)");

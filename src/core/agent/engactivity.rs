@@ -12,7 +12,7 @@ use alloc::collections::BTreeMap;
 
 use crate::core::agent::maybe::{wire_struct, UnknownMembers};
 use crate::core::agent::value::Unknown;
-use crate::core::agent::wire::{is_camel, members, within, FromWire, Why};
+use crate::core::agent::wire::{is_camel, members, within, Field, FromWire, Shape, Shaped, Why};
 use crate::core::error::Error;
 use crate::core::json::{uint_text, Json};
 
@@ -258,18 +258,44 @@ pub struct Metrics {
     pub unknown: Unknown,
 }
 
+/// The five metrics, in the order of [`Metrics`]' fields.
+const METRICS: [&str; 5] = [
+    "total_interactive_chats",
+    "total_non_interactive_chats",
+    "total_handling_time",
+    "non_interactive_total_handling_time",
+    "connected_engagements",
+];
+
+impl Shaped for Metrics {
+    const SHAPE: &'static Shape = &Shape::Obj(&[
+        metric(METRICS[0]),
+        metric(METRICS[1]),
+        metric(METRICS[2]),
+        metric(METRICS[3]),
+        metric(METRICS[4]),
+    ]);
+}
+
+/// A metric member: an integer, never `null`.
+const fn metric(field: &'static str) -> Field {
+    Field {
+        field,
+        wire: None,
+        shape: &Shape::Int,
+    }
+}
+
 impl FromWire for Metrics {
     fn from_wire(v: &Json) -> Result<Metrics, Why> {
         let mut m = Metrics::default();
         for (key, value) in members(v)? {
             let slot = match key.as_str() {
-                k if is_camel(k, "total_interactive_chats") => &mut m.total_interactive_chats,
-                k if is_camel(k, "total_non_interactive_chats") => &mut m.total_non_interactive_chats,
-                k if is_camel(k, "total_handling_time") => &mut m.total_handling_time,
-                k if is_camel(k, "non_interactive_total_handling_time") => {
-                    &mut m.non_interactive_total_handling_time
-                }
-                k if is_camel(k, "connected_engagements") => &mut m.connected_engagements,
+                k if is_camel(k, METRICS[0]) => &mut m.total_interactive_chats,
+                k if is_camel(k, METRICS[1]) => &mut m.total_non_interactive_chats,
+                k if is_camel(k, METRICS[2]) => &mut m.total_handling_time,
+                k if is_camel(k, METRICS[3]) => &mut m.non_interactive_total_handling_time,
+                k if is_camel(k, METRICS[4]) => &mut m.connected_engagements,
                 _ => {
                     m.unknown.insert(key.clone(), value.clone());
                     continue;

@@ -28,7 +28,7 @@ use crate::core::agent::engactivity::{ActivityQuery, EngagementActivity};
 use crate::core::agent::oauth;
 use crate::core::agent::outcome::{classify, Outcome, Service};
 use crate::core::agent::visit::{VisitRequest, VisitState};
-use crate::core::agent::wire::FromWire;
+use crate::core::agent::wire::{check, Shaped};
 use crate::core::config::origin_for_base_uri;
 use crate::core::error::Error;
 use crate::core::json::Json;
@@ -403,8 +403,9 @@ impl AgentMachine {
     }
 }
 
-/// The body of a 200 once it is known to be what `ask` expects: a JSON object that decodes as
-/// the typed answer (`null` or an array would otherwise pass as "all members absent").
+/// The body of a 200 once it is known to be what `ask` expects: a JSON object that fits the
+/// typed answer's shape, i.e. that [`FromWire`](crate::core::agent::wire::FromWire) decodes
+/// (`null` or an array would otherwise pass as "all members absent").
 fn checked(ask: &Ask, body: String) -> Result<String, Error> {
     let what = match ask {
         Ask::Visit(_) => "a visit state",
@@ -412,8 +413,8 @@ fn checked(ask: &Ask, body: String) -> Result<String, Error> {
     };
     let fits = match Json::parse(&body) {
         Ok(v @ Json::Obj(_)) => match ask {
-            Ask::Visit(_) => VisitState::from_wire(&v).map(drop),
-            Ask::Activity(_) => EngagementActivity::from_wire(&v).map(drop),
+            Ask::Visit(_) => check(&v, VisitState::SHAPE),
+            Ask::Activity(_) => check(&v, EngagementActivity::SHAPE),
         },
         Ok(_) => Err("not a JSON object".into()),
         Err(_) => Err("not JSON".into()),

@@ -15,7 +15,7 @@ use crate::core::agent::machine::{AgentMachine, Ask, Input, Output};
 use crate::core::agent::oauth;
 use crate::core::agent::outcome::describe;
 use crate::core::agent::visit::{VisitRequest, VisitState};
-use crate::core::agent::wire::FromWire;
+use crate::core::agent::wire::{check, FromWire, Shaped};
 use crate::core::error::Error;
 use crate::core::json::Json;
 use crate::core::ports::{HttpAnswer, HttpRequest, Method, NetError};
@@ -479,8 +479,19 @@ fn answers_and_timers_nobody_waits_for_change_nothing() {
     assert_eq!(s.answer(1, 200, SEED_003), []);
 }
 
+/// The machine's check of a visit state gives the typed decoder's verdict, in the same words.
+fn checks_as_it_decodes(text: &str) {
+    let v = j(text);
+    assert_eq!(
+        check(&v, VisitState::SHAPE),
+        VisitState::from_wire(&v).map(drop),
+        "{text}"
+    );
+}
+
 #[test]
 fn the_core_decoder_agrees_with_serde_on_the_seeds_and_on_wrong_shapes() {
+    checks_as_it_decodes(SEED_003);
     let typed = VisitState::from_wire(&j(SEED_003)).unwrap();
     assert_eq!(typed, serde_json::from_str::<VisitState>(SEED_003).unwrap());
     for (name, text) in [
@@ -497,6 +508,7 @@ fn the_core_decoder_agrees_with_serde_on_the_seeds_and_on_wrong_shapes() {
             serde_json::from_str::<EngagementActivity>(text).unwrap(),
             "{name}"
         );
+        assert_eq!(check(&j(text), EngagementActivity::SHAPE), Ok(()), "{name}");
     }
     // Unknown members are kept, absent and null stay apart, wrong types fail in both.
     for text in [
@@ -508,6 +520,7 @@ fn the_core_decoder_agrees_with_serde_on_the_seeds_and_on_wrong_shapes() {
             serde_json::from_str::<VisitState>(text).unwrap(),
             "{text}"
         );
+        checks_as_it_decodes(text);
     }
     for wrong in [
         r#"{"id":5}"#,
@@ -517,10 +530,27 @@ fn the_core_decoder_agrees_with_serde_on_the_seeds_and_on_wrong_shapes() {
         r#"{"appSessions":[{"revAllVPs":{"9":{"revision":true}}}]}"#,
     ] {
         assert!(VisitState::from_wire(&j(wrong)).is_err(), "{wrong}");
+        checks_as_it_decodes(wrong);
         assert!(serde_json::from_str::<VisitState>(wrong).is_err(), "{wrong}");
     }
     assert_eq!(
         VisitState::from_wire(&j(r#"{"appSessions":[{"revAllVPs":{"9":{"revision":true}}}]}"#)),
         Err("appSessions.revAllVPs.9.revision must be an integer".into())
     );
+    // Metrics are integers, never null.
+    for (text, fits) in [
+        (r#"{"metricsTotals":{"connectedEngagements":1,"later":"x"}}"#, true),
+        (r#"{"metricsTotals":{"connectedEngagements":null}}"#, false),
+        (r#"{"metricsByIntervals":[{"timestamp":1,"metricsData":{"agentsMetrics":{"metricsPerAgent":{"3":{"totalHandlingTime":1.5}}}}}]}"#, false),
+    ] {
+        let v = j(text);
+        let decoded = EngagementActivity::from_wire(&v).map(drop);
+        assert_eq!(decoded.is_ok(), fits, "{text}");
+        assert_eq!(check(&v, EngagementActivity::SHAPE), decoded, "{text}");
+        assert_eq!(
+            serde_json::from_str::<EngagementActivity>(text).is_ok(),
+            fits,
+            "{text}"
+        );
+    }
 }

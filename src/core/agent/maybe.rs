@@ -2,6 +2,9 @@
 //! JSON really uses (the seed's visit state is full of explicit `null`s). Keeping them apart
 //! makes an answer serialize back to exactly what the server sent.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 #[cfg(test)]
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -92,7 +95,7 @@ impl<T: UnknownMembers> UnknownMembers for Vec<T> {
         for (i, item) in self.iter().enumerate() {
             let len = path.len();
             path.push('[');
-            path.push_str(&i.to_string());
+            path.push_str(&crate::core::json::uint_text(i as u64));
             path.push(']');
             item.collect_unknown(path, out);
             path.truncate(len);
@@ -100,7 +103,7 @@ impl<T: UnknownMembers> UnknownMembers for Vec<T> {
     }
 }
 
-impl<T: UnknownMembers> UnknownMembers for std::collections::BTreeMap<String, T> {
+impl<T: UnknownMembers> UnknownMembers for alloc::collections::BTreeMap<String, T> {
     fn collect_unknown(&self, path: &mut String, out: &mut Vec<String>) {
         for (key, item) in self {
             let len = path.len();
@@ -112,13 +115,16 @@ impl<T: UnknownMembers> UnknownMembers for std::collections::BTreeMap<String, T>
     }
 }
 
-/// True when member `key` is field `field`: named `wire` when it has one, else in camelCase.
-pub(crate) fn named(key: &str, field: &str, wire: Option<&str>) -> bool {
-    match wire {
-        Some(w) => key == w,
-        None => crate::core::agent::wire::is_camel(key, field),
-    }
+/// `Some(name)` for a member with its own name, else `None` (for [`wire_struct`]).
+macro_rules! wire_name {
+    () => {
+        None
+    };
+    ($wire:literal) => {
+        Some($wire)
+    };
 }
+pub(crate) use wire_name;
 
 /// Appends `.name` to `path`, lets `f` run, and restores `path`.
 pub(crate) fn within(path: &mut String, name: &str, f: impl FnOnce(&mut String)) {
@@ -132,7 +138,8 @@ pub(crate) fn within(path: &mut String, name: &str, f: impl FnOnce(&mut String))
 /// Declares a struct that mirrors one JSON object of an agent API: camelCase members (or the
 /// name in `#[serde(rename = "…")]`), every member optional (`Maybe`, skipped when absent), and
 /// members this version does not know kept in `unknown` so they survive a round trip. Decoding is
-/// [`FromWire`](crate::core::agent::wire::FromWire) over the core's JSON; the serde derives exist
+/// [`FromWire`](crate::core::agent::wire::FromWire) over the core's JSON, checking is its
+/// [`Shape`](crate::core::agent::wire::Shape); the serde derives exist
 /// for the native tests only, which check both decodings against the seeds' examples.
 macro_rules! wire_struct {
     (
@@ -166,7 +173,7 @@ macro_rules! wire_struct {
                 let mut out = Self::default();
                 for (key, value) in crate::core::agent::wire::members(v)? {
                     $(
-                        if crate::core::agent::maybe::named(key, stringify!($field), None$(.or(Some($wire)))?) {
+                        if crate::core::agent::wire::named(key, stringify!($field), crate::core::agent::maybe::wire_name!($($wire)?)) {
                             out.$field = crate::core::agent::wire::FromWire::from_wire(value)
                                 .map_err(|why| crate::core::agent::wire::within(key, why))?;
                             continue;
@@ -176,6 +183,17 @@ macro_rules! wire_struct {
                 }
                 Ok(out)
             }
+        }
+
+        impl crate::core::agent::wire::Shaped for $name {
+            const SHAPE: &'static crate::core::agent::wire::Shape =
+                &crate::core::agent::wire::Shape::Obj(&[$(
+                    crate::core::agent::wire::Field {
+                        field: stringify!($field),
+                        wire: crate::core::agent::maybe::wire_name!($($wire)?),
+                        shape: <crate::core::agent::maybe::Maybe<$ty> as crate::core::agent::wire::Shaped>::SHAPE,
+                    },
+                )*]);
         }
 
         impl crate::core::agent::maybe::UnknownMembers for $name {

@@ -13,6 +13,7 @@ use sha1::Sha1;
 
 use crate::core::agent::config::OAuthKeys;
 use crate::core::error::Error;
+use crate::core::json::uint_text;
 
 /// RFC 5849 §3.6: everything but ALPHA, DIGIT, `-`, `.`, `_` and `~` is encoded.
 const RFC3986: &AsciiSet = &NON_ALPHANUMERIC
@@ -26,7 +27,8 @@ pub const SIGNATURE_METHOD: &str = "HMAC-SHA1";
 
 /// Percent-encodes by RFC 5849 §3.6 (upper-case hex, UTF-8).
 pub fn encode(s: &str) -> String {
-    utf8_percent_encode(s, RFC3986).to_string()
+    // Collected, not `to_string()`: no formatting machinery in the wasm.
+    utf8_percent_encode(s, RFC3986).collect()
 }
 
 /// Decodes a query component as `application/x-www-form-urlencoded` (`+` is a space).
@@ -141,7 +143,7 @@ fn protocol_params(
         ("oauth_consumer_key", keys.consumer_key.clone()),
         ("oauth_nonce", nonce.into()),
         ("oauth_signature_method", SIGNATURE_METHOD.into()),
-        ("oauth_timestamp", timestamp_s.to_string()),
+        ("oauth_timestamp", uint_text(timestamp_s)),
         ("oauth_token", keys.token.clone()),
     ];
     if version {
@@ -171,7 +173,14 @@ fn header(
 
 /// A nonce from 16 random bytes, as 32 hex digits.
 pub fn nonce(random: [u8; 16]) -> String {
-    random.iter().map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::new();
+    for b in random {
+        for nibble in [b >> 4, b & 0xF] {
+            out.push(char::from(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0')));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use std::collections::BTreeMap;
+use alloc::collections::BTreeMap;
 
 use crate::core::agent::maybe::wire_struct;
 #[cfg(test)]

@@ -1,8 +1,11 @@
-//! Typed agent answers from the core's own [`Json`]: [`FromWire`] turns a parsed answer into the
-//! structs of [`visit`](super::visit) and [`engactivity`](super::engactivity), with the rules
-//! serde's derive used to apply (a member missing, `null` or holding a value; integers where the
-//! struct says `i64`; unknown members kept). Without serde in the agent wasm, its decoding code is
-//! a loop per struct instead of a visitor per struct and per deserializer.
+//! Typed agent answers from the core's own [`Json`], with the rules serde's derive used to apply
+//! (a member missing, `null` or holding a value; integers where the struct says `i64`; unknown
+//! members kept), in two forms made from the same field lists:
+//! - [`FromWire`] builds the structs of [`visit`](super::visit) and
+//!   [`engactivity`](super::engactivity) (for Rust callers and the native tests);
+//! - [`Shaped::SHAPE`] describes them as data, and [`check`] tells whether a value fits. The agent
+//!   wasm only needs that verdict (JS gets the server's own text), so it ships one small
+//!   interpreter and a table instead of a decoder per struct.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -20,6 +23,107 @@ pub type Why = String;
 pub trait FromWire: Sized {
     /// The typed value of `v`, or why it does not fit.
     fn from_wire(v: &Json) -> Result<Self, Why>;
+}
+
+/// What a value must be, as data: the shape of a typed answer.
+#[derive(Debug)]
+pub enum Shape {
+    /// Anything (a [`Json`] member).
+    Any,
+    /// `null`, or the inner shape (a [`Maybe`] member).
+    OrNull(&'static Shape),
+    /// An integer (`i64`).
+    Int,
+    /// A number (`f64`).
+    Num,
+    /// A boolean.
+    Bool,
+    /// A string.
+    Str,
+    /// An array of the inner shape.
+    Arr(&'static Shape),
+    /// An object whose every member has the inner shape (a map by id).
+    Map(&'static Shape),
+    /// An object with these known members; others may be there too.
+    Obj(&'static [Field]),
+}
+
+/// One known member of an object shape.
+#[derive(Debug)]
+pub struct Field {
+    /// The Rust field name (its camelCase spelling is the JSON name)...
+    pub field: &'static str,
+    /// ...unless the member is named this.
+    pub wire: Option<&'static str>,
+    /// What it holds.
+    pub shape: &'static Shape,
+}
+
+/// A type whose JSON shape is known at compile time.
+pub trait Shaped {
+    /// Its shape.
+    const SHAPE: &'static Shape;
+}
+
+impl Shaped for i64 {
+    const SHAPE: &'static Shape = &Shape::Int;
+}
+impl Shaped for f64 {
+    const SHAPE: &'static Shape = &Shape::Num;
+}
+impl Shaped for bool {
+    const SHAPE: &'static Shape = &Shape::Bool;
+}
+impl Shaped for String {
+    const SHAPE: &'static Shape = &Shape::Str;
+}
+impl Shaped for Json {
+    const SHAPE: &'static Shape = &Shape::Any;
+}
+impl<T: Shaped> Shaped for Vec<T> {
+    const SHAPE: &'static Shape = &Shape::Arr(T::SHAPE);
+}
+impl<T: Shaped> Shaped for BTreeMap<String, T> {
+    const SHAPE: &'static Shape = &Shape::Map(T::SHAPE);
+}
+impl<T: Shaped> Shaped for Maybe<T> {
+    const SHAPE: &'static Shape = &Shape::OrNull(T::SHAPE);
+}
+
+/// Whether `v` has `shape`; the same verdict, and the same words, as [`FromWire`] decoding.
+pub fn check(v: &Json, shape: &Shape) -> Result<(), Why> {
+    match (shape, v) {
+        (Shape::Any, _) | (Shape::OrNull(_), Json::Null) => Ok(()),
+        (Shape::OrNull(inner), v) => check(v, inner),
+        (Shape::Int, Json::Num(text)) if parse_int(text).is_some() => Ok(()),
+        (Shape::Num, Json::Num(_)) | (Shape::Bool, Json::Bool(_)) | (Shape::Str, Json::Str(_)) => {
+            Ok(())
+        }
+        (Shape::Arr(inner), Json::Arr(items)) => items.iter().try_for_each(|i| check(i, inner)),
+        (Shape::Map(inner), Json::Obj(members)) => members
+            .iter()
+            .try_for_each(|(key, value)| check(value, inner).map_err(|why| within(key, why))),
+        (Shape::Obj(fields), Json::Obj(members)) => members.iter().try_for_each(|(key, value)| {
+            match fields.iter().find(|f| named(key, f.field, f.wire)) {
+                Some(f) => check(value, f.shape).map_err(|why| within(key, why)),
+                None => Ok(()),
+            }
+        }),
+        (Shape::Int, _) => Err(must("an integer")),
+        (Shape::Num, _) => Err(must("a number")),
+        (Shape::Bool, _) => Err(must("a boolean")),
+        (Shape::Str, _) => Err(must("a string")),
+        (Shape::Arr(_), _) => Err(must("an array")),
+        (Shape::Map(_) | Shape::Obj(_), _) => Err(must("an object")),
+    }
+}
+
+/// True when member `key` is field `field`: named `wire` when it has one, else in camelCase.
+pub fn named(key: &str, field: &str, wire: Option<&str>) -> bool {
+    match wire {
+        Some(w) => key == w,
+        None => is_camel(key, field),
+    }
 }
 
 fn must(kind: &str) -> Why {
