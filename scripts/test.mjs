@@ -92,6 +92,7 @@ await step('clippy (native, agent)', 'cargo', ['clippy', '--workspace', '--all-t
 await step('clippy (wasm32)', 'cargo', ['clippy', '--all-targets', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings']);
 await step('clippy (wasm32, shipped build)', 'cargo', ['clippy', '--lib', '--target', 'wasm32-unknown-unknown', '--features', 'tiny', '--', '-D', 'warnings']);
 await step('clippy (wasm32, agent build)', 'cargo', ['clippy', '--all-targets', '--target', 'wasm32-unknown-unknown', '--features', 'agent', '--', '-D', 'warnings']);
+await step('clippy (wasm32, shipped agent build)', 'cargo', ['clippy', '--lib', '--target', 'wasm32-unknown-unknown', '--features', 'agent,tiny', '--', '-D', 'warnings']);
 if (built) {
   // The agent types and helpers as a TypeScript user sees them; `@ts-expect-error` lines must fail.
   await step('types (agent surface, tsc)', 'tsc', ['--noEmit', '--strict', '--target', 'esnext', '--lib', 'esnext,dom',

@@ -240,8 +240,8 @@ pub fn window(timeframe: u32, interval: Option<u32>, now_ms: u64) -> ActivityWin
 /// The five metrics, in every place the answer has them. A metric the server leaves out reads
 /// as 0 (the API documents zeroes for "no data").
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(test, serde(default, rename_all = "camelCase"))]
+#[cfg_attr(any(test, feature = "serde"), derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(any(test, feature = "serde"), serde(default, rename_all = "camelCase"))]
 pub struct Metrics {
     /// Interactive chats closed in the period.
     pub total_interactive_chats: i64,
@@ -254,7 +254,7 @@ pub struct Metrics {
     /// Chats connected to an agent.
     pub connected_engagements: i64,
     /// Members this version of lpmon does not know, kept as they came.
-    #[cfg_attr(test, serde(flatten))]
+    #[cfg_attr(any(test, feature = "serde"), serde(flatten))]
     pub unknown: Unknown,
 }
 

@@ -5,7 +5,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-#[cfg(test)]
+#[cfg(any(test, feature = "serde"))]
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A JSON member that is missing, `null`, or holds a `T`.
@@ -41,7 +41,7 @@ impl<T> From<Option<T>> for Maybe<T> {
     }
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "serde"))]
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Maybe<T> {
     // Only reached for a member that is present; an absent one takes the `Default`.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -49,7 +49,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Maybe<T> {
     }
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "serde"))]
 impl<T: Serialize> Serialize for Maybe<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -139,8 +139,8 @@ pub(crate) fn within(path: &mut String, name: &str, f: impl FnOnce(&mut String))
 /// name in `#[serde(rename = "…")]`), every member optional (`Maybe`, skipped when absent), and
 /// members this version does not know kept in `unknown` so they survive a round trip. Decoding is
 /// [`FromWire`](crate::core::agent::wire::FromWire) over the core's JSON, checking is its
-/// [`Shape`](crate::core::agent::wire::Shape); the serde derives exist
-/// for the native tests only, which check both decodings against the seeds' examples.
+/// [`Shape`](crate::core::agent::wire::Shape); the serde derives exist in tests (which check
+/// the decodings against each other and the seeds' examples) and with the `serde` feature.
 macro_rules! wire_struct {
     (
         $(#[$meta:meta])*
@@ -154,17 +154,17 @@ macro_rules! wire_struct {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Default, PartialEq)]
-        #[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
-        #[cfg_attr(test, serde(default, rename_all = "camelCase"))]
+        #[cfg_attr(any(test, feature = "serde"), derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(any(test, feature = "serde"), serde(default, rename_all = "camelCase"))]
         pub struct $name {
             $(
                 $(#[doc = $doc])*
-                $(#[cfg_attr(test, serde(rename = $wire))])?
-                #[cfg_attr(test, serde(skip_serializing_if = "crate::core::agent::maybe::Maybe::is_absent"))]
+                $(#[cfg_attr(any(test, feature = "serde"), serde(rename = $wire))])?
+                #[cfg_attr(any(test, feature = "serde"), serde(skip_serializing_if = "crate::core::agent::maybe::Maybe::is_absent"))]
                 pub $field: crate::core::agent::maybe::Maybe<$ty>,
             )*
             /// Members this version of lpmon does not know, kept as they came.
-            #[cfg_attr(test, serde(flatten))]
+            #[cfg_attr(any(test, feature = "serde"), serde(flatten))]
             pub unknown: crate::core::agent::value::Unknown,
         }
 

@@ -1,6 +1,7 @@
 //! The core's [`Json`] value inside typed agent answers: members whose shape the docs do not pin
 //! down (`campaignEventSequence`, ids given as text or number) and members added after this
-//! version (kept in each struct's `unknown`). serde for it exists for the native tests only.
+//! version (kept in each struct's `unknown`). serde for it exists in tests and with
+//! the `serde` feature only (never in the wasm).
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -16,7 +17,7 @@ pub type Unknown = BTreeMap<String, Json>;
 /// kept as the server sent it.
 pub type Scalar = Json;
 
-#[cfg(test)]
+#[cfg(any(test, feature = "serde"))]
 mod serde_impls {
 use ::core::fmt;
 
