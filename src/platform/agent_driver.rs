@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 
 use super::{clock, js, transport, PageLocal};
 use crate::core::agent::config::AgentConfig;
-use crate::core::agent::machine::{AgentMachine, Ask, Input, Output};
+use crate::core::agent::machine::{take_first, AgentMachine, Ask, Input, Output};
 use crate::core::error::Error;
 
 #[wasm_bindgen]
@@ -106,10 +106,11 @@ fn seed() -> [u8; 16] {
 /// The one callback of the page's answers (kind 3) and timers (kind 4).
 fn bind() {
     let on = Closure::wrap(Box::new(|kind: u32, tag: u32, value: JsValue, _: bool| {
-        let route = ROUTES.0.try_borrow_mut().ok().and_then(|mut routes| {
-            let at = routes.iter().position(|(t, _, _)| *t == tag)?;
-            Some(routes.swap_remove(at))
-        });
+        let route = ROUTES
+            .0
+            .try_borrow_mut()
+            .ok()
+            .and_then(|mut routes| take_first(&mut routes, |(t, _, _)| *t == tag));
         let Some((_, n, id)) = route else { return };
         let input = match kind {
             3 => Input::Answer {
@@ -176,11 +177,8 @@ fn feed(n: usize, input: Input) {
 }
 
 fn settle_call(n: usize, call: u32, result: Result<String, Error>) {
-    let promise = with(n, |r| {
-        let at = r.calls.iter().position(|(c, _)| *c == call)?;
-        Some(r.calls.swap_remove(at).1)
-    });
-    if let Some(p) = promise.flatten() {
+    let promise = with(n, |r| take_first(&mut r.calls, |(c, _)| *c == call));
+    if let Some((_, p)) = promise.flatten() {
         settle(&p, result);
     }
 }

@@ -288,21 +288,7 @@ impl AgentMachine {
 
     /// Takes the attempt waiting for request or timer `id` out of the list.
     fn take(&mut self, id: u32) -> Option<Attempt> {
-        let mut found = None;
-        self.attempts.retain_mut(|a| {
-            let hit = found.is_none() && a.waiting_for == id;
-            if hit {
-                found = Some(Attempt {
-                    owner: a.owner,
-                    url: ::core::mem::take(&mut a.url),
-                    signed: a.signed,
-                    retries: a.retries,
-                    waiting_for: id,
-                });
-            }
-            !hit
-        });
-        found
+        take_first(&mut self.attempts, |a| a.waiting_for == id)
     }
 
     fn answered(&mut self, id: u32, result: &Result<HttpAnswer, NetError>) {
@@ -401,6 +387,20 @@ impl AgentMachine {
         self.rng = x;
         x
     }
+}
+
+/// Takes the first item `hit` picks out of `list`, keeping the order of the others (no index
+/// arithmetic, so no panic path).
+pub(crate) fn take_first<T>(list: &mut Vec<T>, hit: impl Fn(&T) -> bool) -> Option<T> {
+    let mut found = None;
+    for item in ::core::mem::take(list) {
+        if found.is_none() && hit(&item) {
+            found = Some(item);
+        } else {
+            list.push(item);
+        }
+    }
+    found
 }
 
 /// The body of a 200 once it is known to be what `ask` expects: a JSON object that fits the
