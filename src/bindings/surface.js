@@ -12,9 +12,14 @@ export function toJson(value) {
   }
 }
 
-/** The plain value of JSON text that lpmon wrote. */
+/** The plain value of JSON text that lpmon wrote or checked; undefined in the unlikely case that
+ * JSON.parse refuses text lpmon's own parser let through, so a promise still settles. */
 export function fromJson(text) {
-  return JSON.parse(text);
+  try {
+    return JSON.parse(text);
+  } catch (_) {
+    return undefined;
+  }
 }
 
 /** An Error named LpmonError with `kind`, for http errors `status` and `internalCode`, and
