@@ -72,6 +72,12 @@ shortenPackage({
 await step('minify glue', 'esbuild', [join(pkg, 'lpmon.js'), '--bundle', '--minify', '--format=esm', '--target=es2020',
   '--allow-overwrite', `--outfile=${join(pkg, 'lpmon.js')}`, '--log-level=warning']);
 rmSync(join(pkg, 'snippets'), { recursive: true, force: true });
+// terser after esbuild: its compressor finds what esbuild's minifier leaves (measured: glue 3,368 →
+// 3,314 B gzip, loader 3,815 → 3,668 B); default (safe) compress options, two passes.
+async function terser(file, ...flags) {
+  await step(`terser ${file}`, 'terser', [file, ...flags, '--compress', 'passes=2', '--mangle', '-o', file]);
+}
+await terser(join(pkg, 'lpmon.js'), '--module', '--ecma', '2020');
 
 // The agent wasm (feature `agent`, with std): Visit Information and Engagement Activity clients,
 // fetched by js/index.js only when an agent tool first calls them, so brand pages never load it.
@@ -92,6 +98,7 @@ rmSync(join(agentDir, 'snippets'), { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 await step('bundle loader', 'esbuild', [join(root, 'js', 'loader.js'), '--bundle', '--minify', '--format=iife',
   '--target=es2017', `--outfile=${join(dist, 'lpmon.js')}`, '--log-level=warning']);
+await terser(join(dist, 'lpmon.js'), '--ecma', '2017');
 // The debug panel: a file of its own, which the loader imports only in debug mode.
 await step('bundle debug panel', 'esbuild', [join(root, 'js', 'debug-panel.js'), '--bundle', '--minify', '--format=esm',
   '--target=es2020', `--outfile=${join(dist, 'lpmon-debug.js')}`, '--log-level=warning']);
