@@ -41,9 +41,16 @@ compile_error!("the `tiny` feature is for the wasm32 build only");
 #[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
 compile_error!("lpmon's page-wide state assumes single-threaded wasm (no atomics)");
 
+// The allocator of the shipped wasm, measured (monitoring wasm after build.mjs's wasm-opt flags,
+// before import/export renaming, gzip -9; the shipped file was 37,177 B then): lol_alloc's
+// free-list allocator 38,232 B; lpmon's own size-class allocator (removed) 38,247 B; talc 5's
+// `WasmDynamicTalc` 38,865 B (38,710 B with `disable-realloc-in-place`). The crate is the smallest,
+// and it coalesces freed neighbours, which the owned one did not.
+// SAFETY: lpmon's wasm is single-threaded (the `atomics` check above).
 #[cfg(feature = "tiny")]
 #[global_allocator]
-static ALLOCATOR: platform::heap::Heap = platform::heap::Heap::new();
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
 /// Without std, a panic (which lpmon's code never reaches by design: see the clippy lints) traps.
 #[cfg(all(feature = "tiny", not(feature = "debug")))]

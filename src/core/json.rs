@@ -176,7 +176,14 @@ impl Json {
 }
 
 /// Decimal text of an unsigned integer, without the formatting machinery.
-pub fn uint_text(mut n: u64) -> String {
+pub fn uint_text(n: u64) -> String {
+    let mut out = String::new();
+    write_uint(n, &mut out);
+    out
+}
+
+/// Appends the decimal digits of `n` to `out`.
+pub fn write_uint(mut n: u64, out: &mut String) {
     let mut buf = [0u8; 20];
     let mut at = buf.len();
     loop {
@@ -189,11 +196,91 @@ pub fn uint_text(mut n: u64) -> String {
             break;
         }
     }
-    let mut out = String::new();
     for &b in buf.get(at..).unwrap_or(b"0") {
         out.push(char::from(b));
     }
-    out
+}
+
+/// The one writer of the JSON texts lpmon makes (stored sessions and reports, events, request
+/// options, cached lookups): an object's members in the order they are given, keys and strings
+/// escaped, numbers as digits. Nested objects are opened and closed in place, so a fixed shape is
+/// written straight into one string without building a [`Json`] value first.
+pub struct Writer {
+    out: String,
+    /// No member yet in the innermost open object (no comma before the next one).
+    first: bool,
+}
+
+impl Writer {
+    /// A new object: `{`.
+    pub fn object() -> Writer {
+        Writer {
+            out: String::from("{"),
+            first: true,
+        }
+    }
+
+    /// Starts member `key`: the comma before it when needed, the key and the colon.
+    #[inline(never)]
+    fn key(&mut self, key: &str) -> &mut String {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        write_str(key, &mut self.out);
+        self.out.push(':');
+        &mut self.out
+    }
+
+    /// Member `key` with a string value.
+    pub fn str(&mut self, key: &str, value: &str) -> &mut Writer {
+        write_str(value, self.key(key));
+        self
+    }
+
+    /// Member `key` with an unsigned integer value.
+    pub fn uint(&mut self, key: &str, value: u64) -> &mut Writer {
+        write_uint(value, self.key(key));
+        self
+    }
+
+    /// Member `key` with `true` or `false`.
+    pub fn bool(&mut self, key: &str, value: bool) -> &mut Writer {
+        self.key(key).push_str(if value { "true" } else { "false" });
+        self
+    }
+
+    /// Member `key` with a [`Json`] value.
+    pub fn value(&mut self, key: &str, value: &Json) -> &mut Writer {
+        value.write(self.key(key));
+        self
+    }
+
+    /// Member `key` whose value is `json`, already JSON text (written as it is).
+    pub fn raw(&mut self, key: &str, json: &str) -> &mut Writer {
+        self.key(key).push_str(json);
+        self
+    }
+
+    /// Member `key` with an object value, left open for its own members until [`Writer::close`].
+    pub fn open(&mut self, key: &str) -> &mut Writer {
+        self.key(key).push('{');
+        self.first = true;
+        self
+    }
+
+    /// Closes the object [`Writer::open`] started.
+    pub fn close(&mut self) -> &mut Writer {
+        self.out.push('}');
+        self.first = false;
+        self
+    }
+
+    /// The text, the outermost object closed.
+    pub fn finish(mut self) -> String {
+        self.out.push('}');
+        self.out
+    }
 }
 
 /// An integer written as plain JSON digits (`-12`, `0`), or None.
@@ -558,5 +645,29 @@ mod tests {
         assert_eq!(parse_int("-42"), Some(-42));
         assert_eq!(parse_int("4.0"), None);
         assert_eq!(parse_int("1e3"), None);
+    }
+
+    #[test]
+    fn the_writer_writes_members_in_order_escaped_and_nested() {
+        let mut w = Writer::object();
+        w.str("s", "a\"b\n\u{2028}")
+            .uint("n", 2739012212)
+            .bool("t", true)
+            .bool("f", false)
+            .open("o")
+            .close()
+            .open("h")
+            .str("k\"", "v")
+            .uint("z", 0)
+            .close()
+            .value("j", &Json::parse(r#"[1,{"x":null}]"#).unwrap())
+            .raw("r", "{\"q\":1}");
+        let text = w.finish();
+        assert_eq!(
+            text,
+            r#"{"s":"a\"b\n\u2028","n":2739012212,"t":true,"f":false,"o":{},"h":{"k\"":"v","z":0},"j":[1,{"x":null}],"r":{"q":1}}"#
+        );
+        assert_eq!(Json::parse(&text).unwrap().to_text(), text);
+        assert_eq!(Writer::object().finish(), "{}");
     }
 }

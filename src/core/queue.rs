@@ -7,7 +7,7 @@
 use crate::prelude::*;
 
 use crate::core::ids::is_server_id;
-use crate::core::json::{uint_text, write_str, Json};
+use crate::core::json::{uint_text, Json, Writer};
 use crate::core::text::concat;
 
 /// At most this many reports wait in storage; the oldest go first when it is full.
@@ -39,21 +39,16 @@ pub struct Entry {
 impl Entry {
     /// The stored JSON text.
     pub fn encode(&self) -> String {
-        // Written as text: the same compact JSON as a `Json` value would give, with less code.
-        let mut out = String::from("{\"lpmon\":1,\"tab\":");
-        write_str(&self.tab, &mut out);
-        out.push_str(",\"at\":");
-        out.push_str(&uint_text(self.at));
-        out.push_str(",\"cycles\":");
-        out.push_str(&uint_text(u64::from(self.cycles)));
+        let mut w = Writer::object();
+        w.uint("lpmon", 1)
+            .str("tab", &self.tab)
+            .uint("at", self.at)
+            .uint("cycles", u64::from(self.cycles));
         if let Some(sid) = &self.sid {
-            out.push_str(",\"sid\":");
-            write_str(sid, &mut out);
+            w.str("sid", sid);
         }
-        out.push_str(",\"body\":");
-        self.body.write(&mut out);
-        out.push('}');
-        out
+        w.value("body", &self.body);
+        w.finish()
     }
 
     /// Reads a stored entry; anything malformed is None (and gets removed by the caller).

@@ -8,8 +8,7 @@
 use crate::prelude::*;
 
 use crate::core::ids::is_server_id;
-use crate::core::json::{quoted, uint_text, Json};
-use crate::core::text::concat;
+use crate::core::json::{Json, Writer};
 
 /// After this long without a call the server starts a new session, so the pair is not sent.
 pub const IDLE_MS: u64 = 30 * 60 * 1000;
@@ -58,18 +57,13 @@ impl Session {
 
     /// The stored JSON text.
     pub fn encode(&self) -> String {
-        // Written as text: the same compact JSON as a `Json` value would give, with less code.
-        concat(&[
-            "{\"lpmon\":1,\"vid\":",
-            &quoted(&self.vid),
-            ",\"sid\":",
-            &quoted(&self.sid),
-            ",\"started\":",
-            &uint_text(self.started_ms),
-            ",\"last\":",
-            &uint_text(self.last_ms),
-            "}",
-        ])
+        let mut w = Writer::object();
+        w.uint("lpmon", 1)
+            .str("vid", &self.vid)
+            .str("sid", &self.sid)
+            .uint("started", self.started_ms)
+            .uint("last", self.last_ms);
+        w.finish()
     }
 
     /// The same visitor, its session ended (what a 404/39 leaves).

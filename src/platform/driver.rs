@@ -15,9 +15,8 @@ use super::{clock, events, js, locks, storage, transport, PageLocal};
 use crate::core::config::Config;
 use crate::core::consent::Consent;
 use crate::core::error::Error;
-use crate::core::json::{quoted, Json};
+use crate::core::json::{Json, Writer};
 use crate::core::machine::{Input, Machine, Op, Output};
-use crate::core::text::concat;
 
 /// A machine and what its driver keeps beside it.
 struct Run {
@@ -204,8 +203,9 @@ fn refresh(m: usize, now: u64) {
 }
 
 fn fallback(cb: Option<&JsValue>, reason: &str) {
-    let data = concat(&["{\"reason\":", &quoted(reason), "}"]);
-    events::emit(cb, "STORAGE_FALLBACK", &data);
+    let mut data = Writer::object();
+    data.str("reason", reason);
+    events::emit(cb, "STORAGE_FALLBACK", &data.finish());
 }
 
 /// How a result becomes a JS value (the bindings' business): fulfil with it, or reject.

@@ -9,19 +9,11 @@ use wasm_bindgen::JsValue;
 
 use super::js;
 use crate::core::machine::APP;
-use crate::core::text::concat;
+use crate::core::json::Writer;
 
-/// Delivers event `name` with `data` (JSON text of an object). The names are lpmon's own
-/// constants (plain ASCII), so they are written without escaping.
+/// Delivers event `name` with `data` (JSON text of an object).
 pub fn emit(callback: Option<&JsValue>, name: &str, data: &str) {
-    let detail = concat(&[
-        "{\"app\":\"",
-        APP,
-        "\",\"name\":\"",
-        name,
-        "\",\"data\":",
-        data,
-        "}",
-    ]);
-    js::emit(callback.unwrap_or(&JsValue::UNDEFINED), &detail);
+    let mut w = Writer::object();
+    w.str("app", APP).str("name", name).raw("data", data);
+    js::emit(callback.unwrap_or(&JsValue::UNDEFINED), &w.finish());
 }

@@ -15,7 +15,6 @@ mod clock;
 pub mod driver;
 #[doc(hidden)]
 pub mod events;
-pub mod heap;
 #[doc(hidden)]
 pub mod js;
 #[cfg(not(feature = "agent"))]

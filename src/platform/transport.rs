@@ -6,39 +6,31 @@
 use crate::prelude::*;
 
 use super::js;
-use crate::core::json::write_str;
+use crate::core::json::Writer;
 use crate::core::ports::{HttpAnswer, HttpRequest, Method, NetError};
 
 use wasm_bindgen::prelude::*;
 
-/// The RequestInit of `req` as JSON text, written directly.
+/// The RequestInit of `req` as JSON text.
 pub fn init(req: &HttpRequest) -> String {
-    let mut init = String::from("{\"method\":\"");
-    init.push_str(req.method.as_str());
-    init.push_str("\",\"headers\":{");
-    for (i, (name, value)) in req.headers.iter().enumerate() {
-        if i > 0 {
-            init.push(',');
-        }
-        write_str(name, &mut init);
-        init.push(':');
-        write_str(value, &mut init);
+    let mut w = Writer::object();
+    w.str("method", req.method.as_str()).open("headers");
+    for (name, value) in &req.headers {
+        w.str(name, value);
     }
-    init.push('}');
+    w.close();
     if let Some(body) = &req.body {
-        init.push_str(",\"body\":");
-        write_str(body, &mut init);
+        w.str("body", body);
     }
     if req.keepalive {
-        init.push_str(",\"keepalive\":true");
+        w.bool("keepalive", true);
     }
     // Identical concurrent GETs (CSDS, the agent APIs) must each reach the server: Chromium queues
     // cacheable ones behind each other, which hid 429 throttling.
     if req.method == Method::Get {
-        init.push_str(",\"cache\":\"no-store\"");
+        w.str("cache", "no-store");
     }
-    init.push('}');
-    init
+    w.finish()
 }
 
 /// The timeout a JS timer can take (a signed 32-bit delay: longer ones would fire at once).
