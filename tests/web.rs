@@ -401,7 +401,7 @@ async fn a_page_lock_shows_among_the_held_locks() {
 
 #[wasm_bindgen_test]
 fn browser_facts_come_from_the_browser() {
-    let facts = lpmon::platform::browser_facts();
+    let facts = lpmon::platform::browser_facts(true);
     let ua = Reflect::get(
         &Reflect::get(&window(), &"navigator".into()).unwrap(),
         &"userAgent".into(),
@@ -411,4 +411,8 @@ fn browser_facts_come_from_the_browser() {
     .unwrap();
     assert_eq!(facts.user_agent, ua);
     assert!(facts.time_zone.is_some_and(|tz| !tz.is_empty()));
+    // Without the (slow first) time zone lookup: the same browser, no zone.
+    let quick = lpmon::platform::browser_facts(false);
+    assert_eq!(quick.user_agent, ua);
+    assert_eq!(quick.time_zone, None);
 }

@@ -56,7 +56,8 @@ pub fn create_monitor(
     let cfg = Config::from_json(&json).map_err(|e| to_js_error(&e))?;
     let on_event = convert::on_event(&config);
     driver::set_to_js(settled);
-    let props = client_props::engagement(&browser_facts());
+    // The engagement defaults need no time zone.
+    let props = client_props::engagement(&browser_facts(false));
     let gpc = cfg.respect_gpc && global_privacy_control();
     // The first monitor of an account + app sets the page's consent; later ones share it.
     let consent = cfg.initial_consent(gpc);

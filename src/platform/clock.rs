@@ -22,8 +22,8 @@ pub fn random() -> u32 {
     (js::random() * 4_294_967_296.0) as u32
 }
 
-pub fn browser_facts() -> BrowserFacts {
-    let facts = Json::parse(&js::facts()).unwrap_or(Json::Null);
+pub fn browser_facts(zone: bool) -> BrowserFacts {
+    let facts = Json::parse(&js::facts(zone)).unwrap_or(Json::Null);
     let at = |i: usize| facts.as_arr().and_then(|a| a.get(i));
     BrowserFacts {
         user_agent: at(0).and_then(Json::as_str).unwrap_or_default().into(),

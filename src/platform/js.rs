@@ -37,8 +37,8 @@ extern "C" {
     pub fn exclusive(tag: u32, name: &str);
     /// Names of the held Web Locks, through the callback with `tag`.
     pub fn held(tag: u32);
-    /// `[userAgent, maxTouchPoints, timeZone]` as JSON text.
-    pub fn facts() -> String;
+    /// `[userAgent, maxTouchPoints, timeZone]` as JSON text (the time zone only when `zone`).
+    pub fn facts(zone: bool) -> String;
     /// `navigator.globalPrivacyControl === true`.
     pub fn gpc() -> bool;
     /// A new pending promise for `settle`.

@@ -42,7 +42,8 @@ pub fn global_privacy_control() -> bool {
     js::gpc()
 }
 
-/// What the browser tells about itself, for the default client properties.
-pub fn browser_facts() -> BrowserFacts {
-    clock::browser_facts()
+/// What the browser tells about itself, for the default client properties; the time zone (slow
+/// to look up the first time in a page) only when `zone` is true.
+pub fn browser_facts(zone: bool) -> BrowserFacts {
+    clock::browser_facts(zone)
 }

@@ -159,11 +159,13 @@ export async function held(tag) {
   on(6, tag, names);
 }
 
-/** What the browser tells about itself: `[userAgent, maxTouchPoints, timeZone]` as JSON. */
-export function facts() {
+/** What the browser tells about itself: `[userAgent, maxTouchPoints, timeZone]` as JSON. The
+ * time zone only when `zone` is true: the first Intl.DateTimeFormat of a page can take tens of
+ * milliseconds, and only the client-properties header needs it (not createMonitor). */
+export function facts(zone) {
   const n = g.navigator || {};
   let tz;
-  try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (_) { /* no Intl */ }
+  try { if (zone) tz = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (_) { /* no Intl */ }
   const touch = n.maxTouchPoints;
   return JSON.stringify([
     typeof n.userAgent === 'string' ? n.userAgent : '',

@@ -1,6 +1,7 @@
 // Per-call cost and load, driven by scripts/bench.mjs: lpmon's engage/report against the same
-// requests made with a plain fetch (the baseline), interleaved; a flood of reports with the long
-// tasks it causes; the wasm memory before and after.
+// requests made with a plain fetch (the baseline) and by a plain-JS client that also does what
+// lpmon must (a timeout on every request), interleaved; a flood of reports with the long tasks it
+// causes; the wasm memory before and after.
 import init, { createMonitor } from '/js/index.js';
 
 const meta = (name) => document.querySelector(`meta[name="${name}"]`).content;
@@ -25,7 +26,8 @@ window.bench = {
     return { vid: first.visitorId, sid: first.sessionId };
   },
 
-  /** `n` rounds of one lpmon call and the same request by hand, alternating which goes first. */
+  /** `n` rounds of one lpmon call, the same request by hand and by the plain-JS client; each
+   * round starts with a different one of the three. */
   async calls(kind, n, engageBody) {
     const vid = monitor.getVid();
     const sid = monitor.getSid();
@@ -36,21 +38,24 @@ window.bench = {
       : { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-HTTP-Method-Override': 'PUT' }, body: JSON.stringify(report), keepalive: true };
     const lpmon = () => (kind === 'engage' ? monitor.engage() : monitor.report(report));
     const plain = async () => JSON.parse(await (await fetch(url, request)).text());
+    // What a plain-JS monitoring client cannot skip either: its requests time out (lpmon's
+    // default, 10 s). Reported beside the plain fetch, never used as the budget's baseline.
+    const client = async () => JSON.parse(await (await fetch(url, { ...request, signal: AbortSignal.timeout(10000) })).text());
     const timed = async (f) => { const t = performance.now(); await f(); return performance.now() - t; };
     // Warm-up first: V8 tiers wasm and JS up while they run, and the first calls would measure
     // the compiler rather than lpmon.
     for (let i = 0; i < WARM_UP; i++) {
       await lpmon();
       await plain();
+      await client();
     }
-    const out = { lpmon: [], plain: [] };
+    const runs = { lpmon, plain, client };
+    const names = Object.keys(runs);
+    const out = { lpmon: [], plain: [], client: [] };
     for (let i = 0; i < n; i++) {
-      if (i % 2) {
-        out.plain.push(await timed(plain));
-        out.lpmon.push(await timed(lpmon));
-      } else {
-        out.lpmon.push(await timed(lpmon));
-        out.plain.push(await timed(plain));
+      for (let k = 0; k < names.length; k++) {
+        const name = names[(i + k) % names.length];
+        out[name].push(await timed(runs[name]));
       }
     }
     return out;
