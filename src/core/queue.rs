@@ -218,9 +218,9 @@ impl Queue {
             .collect()
     }
 
-    /// The slots in queue order.
-    pub fn slots(&self) -> &[Slot] {
-        &self.slots
+    /// The slots in queue order, to change.
+    pub fn slots_mut(&mut self) -> &mut [Slot] {
+        &mut self.slots
     }
 
     /// The state of the slot under `key` (None once it is gone).

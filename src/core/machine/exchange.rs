@@ -88,6 +88,9 @@ pub(super) struct Job {
     /// Consent was withdrawn or `reset()` called while its request was on the wire: the answer
     /// ends it and is not remembered.
     pub halted: bool,
+    /// The reports waiting behind this one that travel in its request, in call order: they
+    /// settle with it.
+    riders: Vec<Job>,
 }
 
 /// How an exchange ended, when it did not succeed.
@@ -128,6 +131,7 @@ impl Job {
             kicked: false,
             ticket: false,
             halted: false,
+            riders: Vec::new(),
         }
     }
 }
@@ -257,7 +261,6 @@ impl Machine {
                 self.end_plain(&job, Ok(done));
             }
             _ => {
-                self.queue.set(&key, State::Sending);
                 // Impressions of another session are dropped.
                 let sid = self.queue.get(&key).and_then(|s| s.entry.sid.clone());
                 if let Some(sid) = sid {
@@ -269,9 +272,56 @@ impl Machine {
                         }
                     }
                 }
+                self.gather(&key, &mut job);
+                self.queue.set(&key, State::Sending);
                 job.step = Step::Origin;
                 self.keep(job, at);
             }
+        }
+    }
+
+    /// Takes the reports waiting right behind `key` into its request while they can share it:
+    /// same page, identities, consumer and entry points, no impressions of a session, never
+    /// failed (a refused combined request goes again report by report), and within the
+    /// keepalive budget together (their stored texts are longer than the body they make). Their
+    /// attributes follow in call order; their jobs ride in this one.
+    fn gather(&mut self, key: &str, job: &mut Job) {
+        const SHAPE: [&str; 4] = ["pageId", "identities", "consumerId", "entryPoints"];
+        // Compared as text: no structural equality of JSON values in the wasm.
+        let shape = pick(&job.body, &SHAPE).to_text();
+        let mut all = Vec::new();
+        let mut budget = 0;
+        let mut behind = false;
+        for s in self.queue.slots_mut() {
+            behind |= s.key == key;
+            // Reports parked, flushed or dropped are out of line.
+            if !behind || !matches!(s.state, State::Waiting | State::Sending) {
+                continue;
+            }
+            budget += s.bytes;
+            if s.failures > 0
+                || s.entry.sid.is_some()
+                || budget > queue::KEEPALIVE_BUDGET
+                || pick(&s.entry.body, &SHAPE).to_text() != shape
+            {
+                break;
+            }
+            if s.key != key {
+                let rider = self.jobs.iter_mut().find_map(|j| {
+                    j.take_if(|j| matches!(j.step, Step::Turn) && j.report.as_ref() == Some(&s.key))
+                });
+                let Some(rider) = rider else { break };
+                job.riders.push(rider);
+            }
+            s.state = State::Sending;
+            if let Some(Json::Arr(list)) = s.entry.body.get("engagementAttributes") {
+                for a in list {
+                    all.push(a.clone());
+                }
+            }
+        }
+        if !job.riders.is_empty() {
+            job.body.set("engagementAttributes", Json::Arr(all));
         }
     }
 
@@ -467,10 +517,12 @@ impl Machine {
                 Verdict::Done { body, .. } => Ok(ids_of(&body)),
                 _ => Err(self.halted()),
             };
-            if let Some(key) = &job.report {
-                self.queue.remove(key);
+            let riders = ::core::mem::take(&mut job.riders);
+            self.halt(&job, result.clone());
+            for rider in &riders {
+                self.halt(rider, result.clone());
             }
-            return self.end_plain(&job, result);
+            return;
         }
         if let Verdict::Done { created, body } = verdict {
             self.remember(&job.ids, created, &body);
@@ -478,6 +530,16 @@ impl Machine {
             return self.sent(job, i, body, created);
         }
         self.note_failure(&job);
+        if let Verdict::Fail(Error::Http {
+            status: 400..=499, ..
+        }) = &verdict
+        {
+            if !job.riders.is_empty() && !job.start_page {
+                self.complete(job.monitor, call, status, None);
+                self.split(&mut job);
+                return self.attempt(job, i);
+            }
+        }
         let failure = match verdict {
             Verdict::Done { .. } | Verdict::Accepted => return,
             Verdict::Stale(e) if job.ids.sid.is_some() || job.ids.vid.is_some() => {
@@ -528,12 +590,40 @@ impl Machine {
         }
     }
 
-    /// A failed attempt of a queued report: it must survive the page from now on.
+    /// A failed attempt of a queued report (and those riding with it): they must survive the
+    /// page from now on (and none of them is gathered into another request again).
     fn note_failure(&mut self, job: &Job) {
-        for key in job.report.iter() {
+        self.failed_once(job);
+        for rider in &job.riders {
+            self.failed_once(rider);
+        }
+    }
+
+    fn failed_once(&mut self, job: &Job) {
+        if let Some(key) = &job.report {
             if let Some(text) = self.queue.failed(key) {
                 self.write(key.clone(), text);
             }
+        }
+    }
+
+    /// A report of a job stopped by consent or `reset()` leaves the queue and settles.
+    fn halt(&mut self, job: &Job, result: Result<Json, Error>) {
+        if let Some(key) = &job.report {
+            self.queue.remove(key);
+        }
+        self.end_plain(job, result);
+    }
+
+    /// A combined request was refused: its reports go back in line, each to go alone when
+    /// its turn comes (they failed once, so none is gathered again), so that one bad report
+    /// cannot take the others down; this one goes again at once with its own body.
+    fn split(&mut self, job: &mut Job) {
+        for rider in ::core::mem::take(&mut job.riders) {
+            self.jobs.push(Some(rider));
+        }
+        if let Some(s) = job.report.as_deref().and_then(|k| self.queue.get(k)) {
+            job.body = s.entry.body.clone();
         }
     }
 
@@ -578,8 +668,17 @@ impl Machine {
         }
     }
 
-    /// The job is over: its caller hears the outcome.
-    fn end(&mut self, job: Job, result: Result<(Json, bool), Error>) {
+    /// The job is over: its caller hears the outcome, and so do those of the reports riding
+    /// with it.
+    fn end(&mut self, mut job: Job, result: Result<(Json, bool), Error>) {
+        let riders = ::core::mem::take(&mut job.riders);
+        self.end_one(job, result.clone());
+        for rider in riders {
+            self.end_one(rider, result.clone());
+        }
+    }
+
+    fn end_one(&mut self, job: Job, result: Result<(Json, bool), Error>) {
         if job.report.is_some() {
             let result = result.map(|(answer, _)| ids_of(&answer));
             let result = self.report_done(&job, result);

@@ -14,6 +14,7 @@ use crate::core::machine::{Input, Machine, Op, Output};
 use crate::core::ports::{HttpAnswer, HttpRequest, NetError};
 
 mod calls;
+mod combine;
 mod consent;
 mod queue;
 mod sessions;
@@ -194,6 +195,16 @@ impl Script {
         s.take();
         s
     }
+}
+
+/// A report of one search word.
+pub fn search(word: &str) -> String {
+    format!(r#"{{"engagementAttributes":[{{"type":"searchInfo","keywords":["{word}"]}}]}}"#)
+}
+
+/// The storage key of the report queued `seq`-th at T0 by page `tab`.
+pub fn entry_key(tab: &str, seq: u64) -> String {
+    format!("lpmon:12345678:app-1:q:{T0:014}-{seq:08}-{tab}")
 }
 
 /// A success body with this pair.

@@ -3,14 +3,6 @@
 use super::*;
 use crate::core::queue::{Entry, MAX_CYCLES};
 
-fn search(word: &str) -> String {
-    format!(r#"{{"engagementAttributes":[{{"type":"searchInfo","keywords":["{word}"]}}]}}"#)
-}
-
-fn entry_key(tab: &str, seq: u64) -> String {
-    format!("lpmon:12345678:app-1:q:{T0:014}-{seq:08}-{tab}")
-}
-
 #[test]
 fn reports_go_in_call_order_and_only_waiting_ones_are_stored() {
     let mut s = Script::with_session(CONFIG);
@@ -196,23 +188,6 @@ fn reports_of_a_live_page_are_left_alone_and_looked_at_again_later() {
     s.expect(&["release 2", "timer 3 2000"]);
     s.input(Input::Timer { id: 3 });
     s.expect(&["list lpmon:12345678:app-1:q:"]);
-}
-
-#[test]
-fn a_hundred_reports_made_at_once_go_one_after_another_in_call_order() {
-    let mut s = Script::with_session(CONFIG);
-    for i in 0..100 {
-        s.call(Op::Report, &search(&format!("w{i}")));
-    }
-    s.take();
-    for id in 3..103 {
-        s.answer(id, 200, &session("V1", "S1"));
-        let out = s.take();
-        let word = s.body(id).to_text();
-        assert!(word.contains(&format!(r#"["w{}"]"#, id - 3)), "{word}");
-        assert_eq!(out.iter().filter(|l| l.starts_with("send")).count(), usize::from(id < 102));
-    }
-    assert_eq!(s.sent.len(), 101);
 }
 
 #[test]
