@@ -90,7 +90,7 @@ pub(super) struct Job {
     pub halted: bool,
     /// The reports waiting behind this one that travel in its request, in call order: they
     /// settle with it.
-    riders: Vec<Job>,
+    riders: Vec<Option<Job>>,
 }
 
 /// How an exchange ended, when it did not succeed.
@@ -293,7 +293,8 @@ impl Machine {
         let mut budget = 0;
         let mut behind = false;
         for s in self.queue.slots_mut() {
-            behind |= s.key == key;
+            let own = *s.key == *key;
+            behind |= own;
             // Reports parked, flushed or dropped are out of line.
             if !behind || !matches!(s.state, State::Waiting | State::Sending) {
                 continue;
@@ -306,12 +307,13 @@ impl Machine {
             {
                 break;
             }
-            if s.key != key {
-                let rider = self.jobs.iter_mut().find_map(|j| {
-                    j.take_if(|j| matches!(j.step, Step::Turn) && j.report.as_ref() == Some(&s.key))
+            if !own {
+                let rider = self.jobs.iter_mut().find(|j| {
+                    j.as_ref()
+                        .is_some_and(|j| matches!(j.step, Step::Turn) && j.report.as_deref() == Some(&*s.key))
                 });
                 let Some(rider) = rider else { break };
-                job.riders.push(rider);
+                job.riders.push(rider.take());
             }
             s.state = State::Sending;
             if let Some(Json::Arr(list)) = s.entry.body.get("engagementAttributes") {
@@ -514,15 +516,10 @@ impl Machine {
             // Consent withdrawn or reset() meanwhile: nothing is remembered or tried again.
             self.release(&mut job);
             let result = match verdict {
-                Verdict::Done { body, .. } => Ok(ids_of(&body)),
+                Verdict::Done { body, created } => Ok((body, created)),
                 _ => Err(self.halted()),
             };
-            let riders = ::core::mem::take(&mut job.riders);
-            self.halt(&job, result.clone());
-            for rider in &riders {
-                self.halt(rider, result.clone());
-            }
-            return;
+            return self.end(job, result);
         }
         if let Verdict::Done { created, body } = verdict {
             self.remember(&job.ids, created, &body);
@@ -594,7 +591,9 @@ impl Machine {
     /// page from now on (and none of them is gathered into another request again).
     fn note_failure(&mut self, job: &Job) {
         self.failed_once(job);
+        // Not `.flatten()`: its adapter costs bytes in the wasm.
         for rider in &job.riders {
+            let Some(rider) = rider else { continue };
             self.failed_once(rider);
         }
     }
@@ -607,21 +606,11 @@ impl Machine {
         }
     }
 
-    /// A report of a job stopped by consent or `reset()` leaves the queue and settles.
-    fn halt(&mut self, job: &Job, result: Result<Json, Error>) {
-        if let Some(key) = &job.report {
-            self.queue.remove(key);
-        }
-        self.end_plain(job, result);
-    }
-
     /// A combined request was refused: its reports go back in line, each to go alone when
     /// its turn comes (they failed once, so none is gathered again), so that one bad report
     /// cannot take the others down; this one goes again at once with its own body.
     fn split(&mut self, job: &mut Job) {
-        for rider in ::core::mem::take(&mut job.riders) {
-            self.jobs.push(Some(rider));
-        }
+        self.jobs.append(&mut job.riders);
         if let Some(s) = job.report.as_deref().and_then(|k| self.queue.get(k)) {
             job.body = s.entry.body.clone();
         }
@@ -671,22 +660,30 @@ impl Machine {
     /// The job is over: its caller hears the outcome, and so do those of the reports riding
     /// with it.
     fn end(&mut self, mut job: Job, result: Result<(Json, bool), Error>) {
-        let riders = ::core::mem::take(&mut job.riders);
-        self.end_one(job, result.clone());
-        for rider in riders {
-            self.end_one(rider, result.clone());
+        let mut riders = ::core::mem::take(&mut job.riders);
+        self.end_one(&job, &result);
+        for rider in &mut riders {
+            let Some(rider) = rider else { continue };
+            rider.halted = job.halted;
+            self.end_one(rider, &result);
         }
     }
 
-    fn end_one(&mut self, job: Job, result: Result<(Json, bool), Error>) {
-        if job.report.is_some() {
-            let result = result.map(|(answer, _)| ids_of(&answer));
-            let result = self.report_done(&job, result);
-            return self.end_plain(&job, result);
+    fn end_one(&mut self, job: &Job, result: &Result<(Json, bool), Error>) {
+        if let Some(key) = &job.report {
+            let result = result.as_ref().map(|(answer, _)| ids_of(answer)).map_err(Error::clone);
+            let result = if job.halted {
+                // Stopped by consent or `reset()`: nothing is kept.
+                self.queue.remove(key);
+                result
+            } else {
+                self.report_done(job, result)
+            };
+            return self.end_plain(job, result);
         }
-        let result = result.map(|(answer, created)| {
-            let mut out = ids_of(&answer);
-            out.set("created", Json::Bool(created));
+        let result = result.as_ref().map_err(Error::clone).map(|(answer, created)| {
+            let mut out = ids_of(answer);
+            out.set("created", Json::Bool(*created));
             let details = match answer.get("engagementDetails") {
                 Some(d @ Json::Arr(_)) => d.clone(),
                 _ => Json::Arr(Vec::new()),
@@ -694,7 +691,7 @@ impl Machine {
             out.set("engagementDetails", details);
             out
         });
-        self.end_plain(&job, result);
+        self.end_plain(job, result);
     }
 
     /// Settles the job's call (or tells the drain).
