@@ -199,3 +199,30 @@ fn csds_failure_without_a_stored_answer_rejects_and_the_next_call_asks_again() {
     s.call(Op::Engage, "{}");
     assert_eq!(s.take(), [format!("send 3 {CSDS_URL}")]);
 }
+
+#[test]
+fn without_a_configured_schedule_server_errors_follow_the_documented_one() {
+    // No `retry`: 3 s, 10 s, 30 s, 90 s, each ±20 %; four retries, five attempts.
+    let mut s = Script::with_session(r#"{"accountId":"12345678","appInstallationId":"app-1","domain":"http://127.0.0.1:9"}"#);
+    let delays = [3000, 10000, 30000, 90000];
+    s.call(Op::Engage, "{}");
+    s.take();
+    let mut id = 3;
+    for (attempt, base) in delays.iter().enumerate() {
+        s.answer(id, 503, "");
+        let pause = s.pause(&delays, attempt, 0);
+        assert!(pause * 10 >= base * 8 && pause * 10 <= base * 12, "{pause} around {base}");
+        assert_eq!(
+            s.take(),
+            [
+                format!(r#"emit RETRY {{"method":"engagement","status":503,"attempt":{},"pauseMs":{pause}}}"#, attempt + 1),
+                format!("timer {} {pause}", id + 1),
+            ]
+        );
+        s.input(Input::Timer { id: id + 1 });
+        s.expect(&[&format!("send {} engagement?v=1.0&vid=V1&sid=S1", id + 2), "emit SP_SENT {}"]);
+        id += 2;
+    }
+    s.answer(id, 503, "");
+    s.expect(&[r#"emit REQUEST_COMPLETE {"method":"engagement","status":503}"#, "reject 2 http 503"]);
+}

@@ -89,3 +89,69 @@ fn any_2xx_on_a_report_delivers_it_and_keeps_the_pair() {
     }
     assert_eq!(s.ids(), (Some("V1".into()), Some("S1".into())));
 }
+
+#[test]
+fn denying_while_pending_refuses_the_waiting_calls_and_sends_nothing() {
+    let mut s = Script::bare(PENDING);
+    s.take();
+    s.call(Op::Engage, "{}");
+    s.call(Op::Report, &search("a"));
+    s.expect(&[]);
+    s.input(Input::Consent(crate::core::consent::Consent::Denied));
+    s.expect(&["reject 1 consent", "reject 2 consent", "remove all lpmon:"]);
+    assert!(s.sent.is_empty() && s.store.is_empty());
+}
+
+#[test]
+fn an_answer_after_withdrawal_is_not_stored_and_its_retries_stop() {
+    let mut s = Script::with_session(CONFIG);
+    s.call(Op::Report, &search("late"));
+    s.take();
+    s.input(Input::Consent(crate::core::consent::Consent::Denied));
+    s.expect(&["remove all lpmon:"]);
+    // Its answer is a failure: not written back, not tried again.
+    s.no_answer(3);
+    s.expect(&["reject 2 consent"]);
+    assert!(s.store.is_empty());
+    // Granted again: a new visitor, from scratch.
+    s.input(Input::Consent(crate::core::consent::Consent::Granted));
+    s.expect(&["list lpmon:12345678:app-1:q:"]);
+    s.input(Input::Listed { entries: vec![] });
+    s.call(Op::Engage, "{}");
+    s.input(Input::LockGranted { id: 4, waited: false });
+    s.expect(&["lock 4 lpmon:12345678:app-1", "send 5 engagement?v=1.0", "emit SP_SENT {}"]);
+}
+
+#[test]
+fn reset_gives_up_the_parked_reports_and_they_are_never_sent() {
+    let mut s = Script::with_session(r#"{"accountId":"12345678","appInstallationId":"app-1","domain":"http://127.0.0.1:9","retry":{"delaysMs":[]}}"#);
+    s.call(Op::Report, &search("before-logout"));
+    s.take();
+    s.no_answer(3);
+    assert_eq!(s.take().last().unwrap(), "reject 2 queued network");
+    assert_eq!(s.store.len(), 2, "the pair and the parked report");
+    s.input(Input::Reset);
+    s.expect(&["remove all lpmon:12345678:app-1", r#"emit QUEUE_GAVE_UP {"kind":"reset"}"#]);
+    assert!(s.store.is_empty());
+    assert_eq!(s.ids(), (None, None));
+    // Back online: nothing is left to deliver.
+    s.input(Input::Online);
+    s.expect(&["list lpmon:12345678:app-1:q:"]);
+    s.input(Input::Listed { entries: vec![] });
+    s.expect(&[]);
+}
+
+#[test]
+fn reset_during_a_call_resolves_it_but_keeps_its_pair_out() {
+    let mut s = Script::with_session(CONFIG);
+    s.call(Op::Engage, "{}");
+    s.take();
+    s.input(Input::Reset);
+    s.expect(&["remove all lpmon:12345678:app-1"]);
+    s.answer(3, 201, &session("V2", "S2"));
+    let out = s.take();
+    assert_eq!(out.len(), 1, "{out:?}");
+    assert!(out[0].starts_with(r#"resolve 2 {"visitorId":"V2","sessionId":"S2""#), "{out:?}");
+    assert!(s.store.is_empty());
+    assert_eq!(s.ids(), (None, None));
+}

@@ -222,3 +222,66 @@ fn corrupted_storage_counts_as_no_session_and_is_said_once() {
     s.call(Op::Engage, "{}");
     s.expect(&["lock 1 lpmon:12345678:app-1"]);
 }
+
+#[test]
+fn the_404_37_drops_visitor_and_session_and_the_call_opens_a_new_visitor() {
+    let mut s = Script::with_session(CONFIG);
+    s.call(Op::Engage, "{}");
+    s.take();
+    s.answer(3, 404, r#"{"internalCode":37}"#);
+    s.expect(&[
+        r#"emit REQUEST_COMPLETE {"method":"engagement","status":404}"#,
+        "remove lpmon:12345678:app-1",
+        "lock 4 lpmon:12345678:app-1",
+    ]);
+    assert_eq!(s.ids(), (None, None));
+    s.input(Input::LockGranted { id: 4, waited: false });
+    s.expect(&["send 5 engagement?v=1.0", "emit SP_SENT {}"]);
+    s.answer(5, 201, &session("V2", "S2"));
+    let out = s.take();
+    assert!(out.last().unwrap().starts_with(r#"resolve 2 {"visitorId":"V2","sessionId":"S2""#), "{out:?}");
+    assert_eq!(s.ids(), (Some("V2".into()), Some("S2".into())));
+}
+
+#[test]
+fn an_unknown_visitor_sent_alone_is_dropped_and_a_new_one_opened() {
+    let mut s = Script::new(CONFIG);
+    // A visitor whose session ended long ago, unknown to the server by now.
+    s.set(KEY, Some(&stored("GONE", "OLD", 0, 0)));
+    assert_eq!(s.ids(), (Some("GONE".into()), None));
+    s.call(Op::Engage, "{}");
+    s.input(Input::LockGranted { id: 1, waited: false });
+    s.expect(&["lock 1 lpmon:12345678:app-1", "send 2 engagement?v=1.0&vid=GONE", "emit SP_SENT {}"]);
+    s.answer(2, 404, r#"{"internalCode":37}"#);
+    s.expect(&[
+        r#"emit REQUEST_COMPLETE {"method":"engagement","status":404}"#,
+        "release 1",
+        "remove lpmon:12345678:app-1",
+        "lock 3 lpmon:12345678:app-1",
+    ]);
+    s.input(Input::LockGranted { id: 3, waited: false });
+    s.expect(&["send 4 engagement?v=1.0", "emit SP_SENT {}"]);
+    s.answer(4, 201, &session("V1", "S1"));
+    assert_eq!(s.take()[0], "write lpmon:12345678:app-1");
+    assert_eq!(s.get(KEY), Some(stored("V1", "S1", T0, T0)));
+}
+
+#[test]
+fn a_pair_stored_before_the_page_loaded_is_used_and_an_expired_one_keeps_the_visitor() {
+    // Live: both ids go, no creation.
+    let mut s = Script::new(CONFIG);
+    s.set(KEY, Some(&stored("OLDV", "OLDS", T0 - 60_000, T0 - 1_000)));
+    assert_eq!(s.ids(), (Some("OLDV".into()), Some("OLDS".into())));
+    s.call(Op::Engage, "{}");
+    s.expect(&["send 1 engagement?v=1.0&vid=OLDV&sid=OLDS", "emit SP_SENT {}"]);
+    // Expired: nobody becomes a new visitor by reloading; the vid goes alone.
+    let mut s = Script::new(CONFIG);
+    s.set(KEY, Some(&stored("OLDV", "OLDS", T0 - 2 * IDLE_MS, T0 - IDLE_MS - 1)));
+    assert_eq!(s.ids(), (Some("OLDV".into()), None));
+    s.call(Op::Engage, "{}");
+    s.input(Input::LockGranted { id: 1, waited: false });
+    s.expect(&["lock 1 lpmon:12345678:app-1", "send 2 engagement?v=1.0&vid=OLDV", "emit SP_SENT {}"]);
+    s.answer(2, 201, &session("OLDV", "NEWS"));
+    assert_eq!(s.take()[0], "write lpmon:12345678:app-1");
+    assert_eq!(s.get(KEY), Some(stored("OLDV", "NEWS", T0, T0)));
+}
