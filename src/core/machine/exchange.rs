@@ -590,19 +590,16 @@ impl Machine {
     /// A failed attempt of a queued report (and those riding with it): they must survive the
     /// page from now on (and none of them is gathered into another request again).
     fn note_failure(&mut self, job: &Job) {
-        self.failed_once(job);
-        // Not `.flatten()`: its adapter costs bytes in the wasm.
-        for rider in &job.riders {
-            let Some(rider) = rider else { continue };
-            self.failed_once(rider);
-        }
-    }
-
-    fn failed_once(&mut self, job: &Job) {
         if let Some(key) = &job.report {
             if let Some(text) = self.queue.failed(key) {
                 self.write(key.clone(), text);
             }
+        }
+        // Riders waited behind the report they travel with: they are in storage already.
+        // Not `.flatten()`: its adapter costs bytes in the wasm.
+        for rider in &job.riders {
+            let Some(key) = rider.as_ref().and_then(|r| r.report.as_deref()) else { continue };
+            self.queue.failed(key);
         }
     }
 
