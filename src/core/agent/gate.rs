@@ -9,7 +9,6 @@ use ::core::future::Future;
 use ::core::pin::Pin;
 use ::core::task::{Context, Poll, Waker};
 
-
 /// The mutex.
 #[derive(Default)]
 pub struct Gate {

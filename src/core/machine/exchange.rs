@@ -657,9 +657,8 @@ impl Machine {
     /// The job is over: its caller hears the outcome, and so do those of the reports riding
     /// with it.
     fn end(&mut self, mut job: Job, result: Result<(Json, bool), Error>) {
-        let mut riders = ::core::mem::take(&mut job.riders);
         self.end_one(&job, &result);
-        for rider in &mut riders {
+        for rider in &mut job.riders {
             let Some(rider) = rider else { continue };
             rider.halted = job.halted;
             self.end_one(rider, &result);

@@ -50,7 +50,9 @@ fn reports_waiting_behind_another_go_together_in_call_order_and_each_caller_hear
     assert_eq!(words(&s, 4), ["b", "c", "d"]);
     assert_eq!(
         s.body(4),
-        j(r#"{"engagementAttributes":[{"type":"searchInfo","keywords":["b"]},{"type":"searchInfo","keywords":["c"]},{"type":"searchInfo","keywords":["d"]}]}"#)
+        j(
+            r#"{"engagementAttributes":[{"type":"searchInfo","keywords":["b"]},{"type":"searchInfo","keywords":["c"]},{"type":"searchInfo","keywords":["d"]}]}"#
+        )
     );
     s.answer(4, 200, &session("V1", "S1"));
     s.expect(&[
@@ -80,7 +82,9 @@ fn together(first: &str, second: &str) -> bool {
     if n == 1 {
         // The second goes next, alone.
         s.answer(4, 200, &session("V1", "S1"));
-        assert!(s.take().contains(&"send 5 report?v=1.0&vid=V1&sid=S1 keepalive".to_string()));
+        assert!(s
+            .take()
+            .contains(&"send 5 report?v=1.0&vid=V1&sid=S1 keepalive".to_string()));
         assert_eq!(words(&s, 5), ["c"]);
     }
     n == 2
@@ -90,15 +94,33 @@ fn together(first: &str, second: &str) -> bool {
 fn each_field_of_the_shape_must_match_to_share_a_request() {
     let fields = [
         (r#","pageId":"p1""#, r#","pageId":"p2""#),
-        (r#","identities":[{"iss":"i","acr":"0","sub":"u1"}]"#, r#","identities":[{"iss":"i","acr":"0","sub":"u2"}]"#),
+        (
+            r#","identities":[{"iss":"i","acr":"0","sub":"u1"}]"#,
+            r#","identities":[{"iss":"i","acr":"0","sub":"u2"}]"#,
+        ),
         (r#","consumerId":"c1""#, r#","consumerId":"c2""#),
-        (r#","entryPoints":["https://a.example/1"]"#, r#","entryPoints":["https://a.example/2"]"#),
+        (
+            r#","entryPoints":["https://a.example/1"]"#,
+            r#","entryPoints":["https://a.example/2"]"#,
+        ),
     ];
     for (one, other) in fields {
-        assert!(together(&search_with("b", one), &search_with("c", one)), "same {one}");
-        assert!(!together(&search_with("b", one), &search_with("c", other)), "{one} vs {other}");
-        assert!(!together(&search_with("b", one), &search("c")), "{one} vs none");
-        assert!(!together(&search("b"), &search_with("c", one)), "none vs {one}");
+        assert!(
+            together(&search_with("b", one), &search_with("c", one)),
+            "same {one}"
+        );
+        assert!(
+            !together(&search_with("b", one), &search_with("c", other)),
+            "{one} vs {other}"
+        );
+        assert!(
+            !together(&search_with("b", one), &search("c")),
+            "{one} vs none"
+        );
+        assert!(
+            !together(&search("b"), &search_with("c", one)),
+            "none vs {one}"
+        );
     }
     let all = r#","pageId":"p1","identities":[{"iss":"i","acr":"0","sub":"u1"}],"consumerId":"c1","entryPoints":["https://a.example/1"]"#;
     assert!(together(&search_with("b", all), &search_with("c", all)));
@@ -118,10 +140,18 @@ fn impressions_of_the_session_go_alone_and_nothing_behind_them_goes_ahead() {
     s.take();
     s.answer(3, 200, &session("V1", "S1"));
     s.take();
-    assert_eq!(words(&s, 4), ["b"], "the impression stops the gathering: call order stands");
+    assert_eq!(
+        words(&s, 4),
+        ["b"],
+        "the impression stops the gathering: call order stands"
+    );
     s.answer(4, 200, &session("V1", "S1"));
     s.take();
-    assert_eq!(words(&s, 5), ["impDisplay"], "its session's impression goes alone");
+    assert_eq!(
+        words(&s, 5),
+        ["impDisplay"],
+        "its session's impression goes alone"
+    );
     s.answer(5, 200, &session("V1", "S1"));
     s.take();
     assert_eq!(words(&s, 6), ["d", "e"]);
@@ -140,8 +170,17 @@ fn a_combined_request_stays_within_the_keepalive_budget() {
     while s.sent.iter().any(|(i, _)| *i == id) {
         let req = s.req(id).clone();
         let len = req.body.as_deref().unwrap().len();
-        assert!(len <= KEEPALIVE_BUDGET && req.keepalive, "request {id}: {len} B");
-        sent.push(words(&s, id).iter().map(|w| w[..1].to_string()).collect::<Vec<_>>().concat());
+        assert!(
+            len <= KEEPALIVE_BUDGET && req.keepalive,
+            "request {id}: {len} B"
+        );
+        sent.push(
+            words(&s, id)
+                .iter()
+                .map(|w| w[..1].to_string())
+                .collect::<Vec<_>>()
+                .concat(),
+        );
         s.answer(id, 200, &session("V1", "S1"));
         s.take();
         id += 1;
@@ -231,7 +270,12 @@ fn a_combined_request_is_retried_whole_and_when_retries_run_out_each_report_is_p
         "reject 4 queued network",
     ]);
     for seq in [2, 3] {
-        assert_eq!(Entry::decode(&s.get(&entry_key(&tab, seq)).unwrap()).unwrap().cycles, 1);
+        assert_eq!(
+            Entry::decode(&s.get(&entry_key(&tab, seq)).unwrap())
+                .unwrap()
+                .cycles,
+            1
+        );
     }
     // Back online: parked in this page, they failed here, so each goes alone.
     s.input(Input::Online);
@@ -260,19 +304,37 @@ fn a_combined_request_on_a_stale_pair_goes_whole_in_the_new_session() {
     s.take();
     s.answer(4, 404, r#"{"internalCode":39}"#);
     let out = s.take();
-    assert_eq!(out.last().unwrap(), "lock 5 lpmon:12345678:app-1", "{out:?}");
-    s.input(Input::LockGranted { id: 5, waited: false });
+    assert_eq!(
+        out.last().unwrap(),
+        "lock 5 lpmon:12345678:app-1",
+        "{out:?}"
+    );
+    s.input(Input::LockGranted {
+        id: 5,
+        waited: false,
+    });
     // No session and no identity: the start page opens one for the visitor, then the reports go.
     s.expect(&["send 6 engagement?v=1.0&vid=V1", "emit SP_SENT {}"]);
     s.answer(6, 201, &session("V1", "S2"));
     let out = s.take();
-    assert_eq!(out.last().unwrap(), "send 7 report?v=1.0&vid=V1&sid=S2 keepalive", "{out:?}");
+    assert_eq!(
+        out.last().unwrap(),
+        "send 7 report?v=1.0&vid=V1&sid=S2 keepalive",
+        "{out:?}"
+    );
     assert_eq!(words(&s, 7), ["b", "c"]);
     s.answer(7, 200, &session("V1", "S2"));
     let out = s.take();
-    let resolved: Vec<_> = out.iter().filter(|l| l.starts_with("resolve")).cloned().collect();
+    let resolved: Vec<_> = out
+        .iter()
+        .filter(|l| l.starts_with("resolve"))
+        .cloned()
+        .collect();
     let ok = r#"{"visitorId":"V1","sessionId":"S2","pageId":"77"}"#;
-    assert_eq!(resolved, [format!("resolve 3 {ok}"), format!("resolve 4 {ok}")]);
+    assert_eq!(
+        resolved,
+        [format!("resolve 3 {ok}"), format!("resolve 4 {ok}")]
+    );
 }
 
 #[test]
@@ -286,7 +348,11 @@ fn page_hide_counts_the_combined_request_on_the_wire_against_the_keepalive_budge
     s.take();
     s.answer(3, 200, &session("V1", "S1"));
     s.take();
-    assert_eq!(words(&s, 4).len(), 2, "b and c on the wire together, with keepalive");
+    assert_eq!(
+        words(&s, 4).len(),
+        2,
+        "b and c on the wire together, with keepalive"
+    );
     s.call(Op::Report, &search_with("d", r#","pageId":"p2""#));
     s.call(Op::Report, &big("e"));
     s.take();
@@ -300,7 +366,10 @@ fn page_hide_counts_the_combined_request_on_the_wire_against_the_keepalive_budge
         r#"emit QUEUE_FLUSHED {"sent":1}"#,
         r#"resolve 5 {"visitorId":"V1","sessionId":"S1","pageId":"p2"}"#,
     ]);
-    assert!(s.get(&entry_key(&tab, 5)).is_some(), "e stays for the next page view");
+    assert!(
+        s.get(&entry_key(&tab, 5)).is_some(),
+        "e stays for the next page view"
+    );
     // The combined request fails after all: it is not written back (the browser has it).
     s.no_answer(4);
     let out = s.take();
@@ -319,23 +388,42 @@ fn reports_adopted_from_a_page_that_is_gone_go_together() {
             sid: None,
             body: j(&search(w)),
         };
-        (format!("lpmon:12345678:app-1:q:{:014}-{n:08}-42", T0 - 5_000), e.encode())
+        (
+            format!("lpmon:12345678:app-1:q:{:014}-{n:08}-42", T0 - 5_000),
+            e.encode(),
+        )
     };
     let listed = vec![theirs(1, "l1"), theirs(2, "l2"), theirs(3, "l3")];
     for (k, v) in &listed {
         s.set(k, Some(v));
     }
     s.take();
-    s.input(Input::Listed { entries: listed.clone() });
-    s.input(Input::Held { id: 1, names: Some(vec![]) });
-    s.input(Input::LockGranted { id: 2, waited: false });
+    s.input(Input::Listed {
+        entries: listed.clone(),
+    });
+    s.input(Input::Held {
+        id: 1,
+        names: Some(vec![]),
+    });
+    s.input(Input::LockGranted {
+        id: 2,
+        waited: false,
+    });
     s.take();
-    s.input(Input::Listed { entries: listed.clone() });
+    s.input(Input::Listed {
+        entries: listed.clone(),
+    });
     let out = s.take();
-    assert_eq!(out.last().unwrap(), "send 3 report?v=1.0&vid=V1&sid=S1 keepalive", "{out:?}");
+    assert_eq!(
+        out.last().unwrap(),
+        "send 3 report?v=1.0&vid=V1&sid=S1 keepalive",
+        "{out:?}"
+    );
     assert_eq!(words(&s, 3), ["l1", "l2", "l3"]);
     s.answer(3, 200, &session("V1", "S1"));
-    let mut want = vec![r#"emit REQUEST_COMPLETE {"method":"report","status":200,"created":false}"#.to_string()];
+    let mut want = vec![
+        r#"emit REQUEST_COMPLETE {"method":"report","status":200,"created":false}"#.to_string(),
+    ];
     for (k, _) in &listed {
         want.push(format!("remove {k}"));
         want.push("emit QUEUE_DELIVERED {}".into());
@@ -370,10 +458,23 @@ fn a_hundred_reports_made_at_once_take_two_requests_with_every_attribute_once_in
     s.take();
     s.answer(4, 200, &session("V1", "S1"));
     let out = s.take();
-    let resolved: Vec<_> = out.iter().filter(|l| l.starts_with("resolve")).cloned().collect();
-    assert_eq!(resolved, (3..=101).map(|c| format!("resolve {c} {OK}")).collect::<Vec<_>>());
+    let resolved: Vec<_> = out
+        .iter()
+        .filter(|l| l.starts_with("resolve"))
+        .cloned()
+        .collect();
+    assert_eq!(
+        resolved,
+        (3..=101)
+            .map(|c| format!("resolve {c} {OK}"))
+            .collect::<Vec<_>>()
+    );
     assert!(!out.iter().any(|l| l.starts_with("send")));
-    assert_eq!(s.sent.len(), 3, "the engage, the first report, the other 99 together");
+    assert_eq!(
+        s.sent.len(),
+        3,
+        "the engage, the first report, the other 99 together"
+    );
     let mut all = words(&s, 3);
     all.extend(words(&s, 4));
     assert_eq!(all, (0..100).map(|i| format!("w{i}")).collect::<Vec<_>>());

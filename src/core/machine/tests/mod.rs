@@ -165,7 +165,10 @@ impl Script {
     }
 
     pub fn get(&self, key: &str) -> Option<String> {
-        self.store.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+        self.store
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
     }
 
     pub fn set(&mut self, key: &str, value: Option<&str>) {
@@ -183,7 +186,9 @@ impl Script {
                 Output::Send { id, req } => self.sent.push((*id, req.clone())),
                 Output::Write { key, value } => self.set(key, Some(value)),
                 Output::Remove { key } => self.set(key, None),
-                Output::RemoveAll { prefix } => self.store.retain(|(k, _)| !k.starts_with(prefix.as_str())),
+                Output::RemoveAll { prefix } => {
+                    self.store.retain(|(k, _)| !k.starts_with(prefix.as_str()))
+                }
                 _ => {}
             }
             out.push(line(&o));
@@ -248,7 +253,10 @@ impl Script {
     pub fn with_session(config: &str) -> Script {
         let mut s = Script::new(config);
         s.call(Op::Engage, "{}");
-        s.input(Input::LockGranted { id: 1, waited: false });
+        s.input(Input::LockGranted {
+            id: 1,
+            waited: false,
+        });
         s.answer(2, 201, &session("V1", "S1"));
         s.take();
         s
@@ -309,7 +317,10 @@ fn err(e: &Error) -> String {
             status,
             internal_code,
             ..
-        } => format!("http {status}{}", internal_code.map(|c| format!("/{c}")).unwrap_or_default()),
+        } => format!(
+            "http {status}{}",
+            internal_code.map(|c| format!("/{c}")).unwrap_or_default()
+        ),
         other => other.kind().to_string(),
     }
 }
