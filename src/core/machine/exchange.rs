@@ -102,6 +102,8 @@ enum Failure {
 }
 
 impl Job {
+    // Out of line: inlined at its three callers it cost about 100 B gzip (measured).
+    #[inline(never)]
     pub(super) fn new(call: Option<u32>, monitor: usize, report: Option<String>, body: Json) -> Job {
         Job {
             call,
