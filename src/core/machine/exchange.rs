@@ -90,7 +90,7 @@ pub(super) struct Job {
     pub halted: bool,
     /// The reports waiting behind this one that travel in its request, in call order: they
     /// settle with it.
-    riders: Vec<Option<Job>>,
+    pub riders: Vec<Option<Job>>,
 }
 
 /// How an exchange ended, when it did not succeed.

@@ -479,3 +479,20 @@ fn a_hundred_reports_made_at_once_take_two_requests_with_every_attribute_once_in
     all.extend(words(&s, 4));
     assert_eq!(all, (0..100).map(|i| format!("w{i}")).collect::<Vec<_>>());
 }
+
+#[test]
+fn withdrawn_consent_ends_every_report_of_a_combined_request_pausing_between_attempts() {
+    let mut s = Script::with_session(CONFIG);
+    for w in ["a", "b", "c"] {
+        s.call(Op::Report, &search(w));
+    }
+    s.take();
+    s.answer(3, 200, &session("V1", "S1"));
+    s.take();
+    s.answer(4, 503, "");
+    assert_eq!(s.take().len(), 2, "RETRY and its timer");
+    s.input(Input::Consent(Consent::Denied));
+    s.expect(&["remove all lpmon:", "reject 3 consent", "reject 4 consent"]);
+    s.input(Input::Timer { id: 5 });
+    s.expect(&[]);
+}
