@@ -46,6 +46,9 @@ impl World {
         self.sent.borrow().iter().map(|r| r.url.clone()).collect()
     }
 
+
+
+
     /// Queues canned answers, used before the fake server's own logic.
     pub fn script(&self, answers: impl IntoIterator<Item = Result<HttpAnswer, NetError>>) {
         self.server.borrow_mut().script.extend(answers);
@@ -244,3 +247,4 @@ pub fn query(url: &str, key: &str) -> Option<String> {
         (k == key).then(|| v.to_string())
     })
 }
+

@@ -56,11 +56,7 @@ impl Transport for AgentWeb {
         &self,
         req: HttpRequest,
     ) -> impl Future<Output = Result<HttpAnswer, NetError>> + 'static {
-        let answer = promised(js::http(
-            &req.url,
-            &transport::init(&req),
-            transport::timeout(&req),
-        ));
+        let answer = promised(js::http(&req.url, &transport::init(&req), transport::timeout(&req)));
         async move {
             match answer.await {
                 Ok(v) => transport::answer(v),

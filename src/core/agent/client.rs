@@ -11,12 +11,12 @@ use serde::de::DeserializeOwned;
 
 use crate::core::agent::config::{AgentConfig, Auth};
 use crate::core::agent::engactivity::{ActivityQuery, EngagementActivity};
-use crate::core::agent::gate::Gate;
 use crate::core::agent::oauth;
 use crate::core::agent::visit::{VisitRequest, VisitState};
 use crate::core::answer::{retry_after_ms, MIN_THROTTLE_MS};
 use crate::core::config::origin_for_base_uri;
 use crate::core::error::Error;
+use crate::core::agent::gate::Gate;
 use crate::core::json::Json;
 use crate::core::ports::{Clock, HttpAnswer, HttpRequest, Method, NetError, Transport};
 use crate::core::retry;

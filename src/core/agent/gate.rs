@@ -9,6 +9,7 @@ use ::core::future::Future;
 use ::core::pin::Pin;
 use ::core::task::{Context, Poll, Waker};
 
+
 /// The mutex.
 #[derive(Default)]
 pub struct Gate {

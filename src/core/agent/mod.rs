@@ -14,9 +14,9 @@ pub mod conversation;
 #[cfg(feature = "agent")]
 pub mod client;
 #[cfg(feature = "agent")]
-pub mod engactivity;
-#[cfg(feature = "agent")]
 pub mod gate;
+#[cfg(feature = "agent")]
+pub mod engactivity;
 #[cfg(feature = "agent")]
 pub mod maybe;
 #[cfg(feature = "agent")]

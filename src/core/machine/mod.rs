@@ -53,8 +53,8 @@ mod exchange;
 mod origin;
 
 use delivery::Drain;
-use origin::Origin;
 pub use origin::CSDS_TTL_MS;
+use origin::Origin;
 
 /// The app name of lpmon's events, as the original taglet named itself.
 pub const APP: &str = "lp_monitoringSDK";

@@ -66,10 +66,7 @@ impl Machine {
     /// The CSDS answer, when `id` is the lookup; false otherwise.
     pub(super) fn origin_answer(&mut self, id: u32, result: &Result<HttpAnswer, NetError>) -> bool {
         let cached = match &mut self.origin {
-            Origin::Looking {
-                id: looking,
-                cached,
-            } if *looking == id => cached.take(),
+            Origin::Looking { id: looking, cached } if *looking == id => cached.take(),
             _ => return false,
         };
         let looked_up = match result {
