@@ -1,7 +1,7 @@
 //! The durable report queue: every `report` is written to storage before it is sent (one key per
-//! report, so adding or removing one never rewrites the others), delivered one at a time in call
-//! order, and removed once the server accepted it or refused it for good. Reports left behind by a
-//! page that died are picked up by the next page view of the site.
+//! report, so adding or removing one never rewrites the others), delivered one request at a time
+//! in call order, and removed once the server accepted it or refused it for good. Reports left
+//! behind by a page that died are picked up by the next page view of the site.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -213,9 +213,9 @@ impl Queue {
             .collect()
     }
 
-    /// The slots in queue order.
-    pub fn slots(&self) -> &[Slot] {
-        &self.slots
+    /// The slots in queue order, to change.
+    pub fn slots_mut(&mut self) -> &mut [Slot] {
+        &mut self.slots
     }
 
     /// The state of the slot under `key` (None once it is gone).

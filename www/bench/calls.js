@@ -83,14 +83,14 @@ window.bench = {
   },
 
   /** `n` reports made at once: the time until the last one is delivered. */
-  async burst(n) {
+  async burst(n, tag = 'burst') {
     const t = performance.now();
     const calls = [];
     for (let i = 0; i < n; i++) {
-      calls.push(monitor.report({ engagementAttributes: [{ type: 'searchInfo', keywords: ['burst', String(i)] }] }));
+      calls.push(monitor.report({ engagementAttributes: [{ type: 'searchInfo', keywords: [tag, String(i)] }] }));
     }
-    await Promise.all(calls);
-    return { seconds: (performance.now() - t) / 1000 };
+    const settled = await Promise.allSettled(calls);
+    return { seconds: (performance.now() - t) / 1000, resolved: settled.filter((s) => s.status === 'fulfilled').length };
   },
 
   wasmMemory: () => memory.buffer.byteLength,

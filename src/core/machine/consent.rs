@@ -115,6 +115,11 @@ impl Machine {
             if let Some(call) = job.call {
                 self.settle(call, Err(halted.clone()));
             }
+            // And the reports riding in it (a combined request pausing between attempts).
+            for rider in &job.riders {
+                let Some(call) = rider.as_ref().and_then(|r| r.call) else { continue };
+                self.settle(call, Err(halted.clone()));
+            }
         }
         self.ticketed = self.jobs.iter().flatten().any(|j| j.ticket);
         let parked = self.queue.parked().len();

@@ -88,6 +88,9 @@ pub(super) struct Job {
     /// Consent was withdrawn or `reset()` called while its request was on the wire: the answer
     /// ends it and is not remembered.
     pub halted: bool,
+    /// The reports waiting behind this one that travel in its request, in call order: they
+    /// settle with it.
+    pub riders: Vec<Option<Job>>,
 }
 
 /// How an exchange ended, when it did not succeed.
@@ -99,6 +102,8 @@ enum Failure {
 }
 
 impl Job {
+    // Out of line: inlined at its three callers it cost about 100 B gzip (measured).
+    #[inline(never)]
     pub(super) fn new(call: Option<u32>, monitor: usize, report: Option<String>, body: Json) -> Job {
         Job {
             call,
@@ -128,6 +133,7 @@ impl Job {
             kicked: false,
             ticket: false,
             halted: false,
+            riders: Vec::new(),
         }
     }
 }
@@ -257,7 +263,6 @@ impl Machine {
                 self.end_plain(&job, Ok(done));
             }
             _ => {
-                self.queue.set(&key, State::Sending);
                 // Impressions of another session are dropped.
                 let sid = self.queue.get(&key).and_then(|s| s.entry.sid.clone());
                 if let Some(sid) = sid {
@@ -269,9 +274,58 @@ impl Machine {
                         }
                     }
                 }
+                self.gather(&key, &mut job);
+                self.queue.set(&key, State::Sending);
                 job.step = Step::Origin;
                 self.keep(job, at);
             }
+        }
+    }
+
+    /// Takes the reports waiting right behind `key` into its request while they can share it:
+    /// same page, identities, consumer and entry points, no impressions of a session, never
+    /// failed (a refused combined request goes again report by report), and within the
+    /// keepalive budget together (their stored texts are longer than the body they make). Their
+    /// attributes follow in call order; their jobs ride in this one.
+    fn gather(&mut self, key: &str, job: &mut Job) {
+        const SHAPE: [&str; 4] = ["pageId", "identities", "consumerId", "entryPoints"];
+        // Compared as text: no structural equality of JSON values in the wasm.
+        let shape = pick(&job.body, &SHAPE).to_text();
+        let mut all = Vec::new();
+        let mut budget = 0;
+        let mut behind = false;
+        for s in self.queue.slots_mut() {
+            let own = *s.key == *key;
+            behind |= own;
+            // Reports parked, flushed or dropped are out of line.
+            if !behind || !matches!(s.state, State::Waiting | State::Sending) {
+                continue;
+            }
+            budget += s.bytes;
+            if s.failures > 0
+                || s.entry.sid.is_some()
+                || budget > queue::KEEPALIVE_BUDGET
+                || pick(&s.entry.body, &SHAPE).to_text() != shape
+            {
+                break;
+            }
+            if !own {
+                let rider = self.jobs.iter_mut().find(|j| {
+                    j.as_ref()
+                        .is_some_and(|j| matches!(j.step, Step::Turn) && j.report.as_deref() == Some(&*s.key))
+                });
+                let Some(rider) = rider else { break };
+                job.riders.push(rider.take());
+            }
+            s.state = State::Sending;
+            if let Some(Json::Arr(list)) = s.entry.body.get("engagementAttributes") {
+                for a in list {
+                    all.push(a.clone());
+                }
+            }
+        }
+        if !job.riders.is_empty() {
+            job.body.set("engagementAttributes", Json::Arr(all));
         }
     }
 
@@ -464,13 +518,10 @@ impl Machine {
             // Consent withdrawn or reset() meanwhile: nothing is remembered or tried again.
             self.release(&mut job);
             let result = match verdict {
-                Verdict::Done { body, .. } => Ok(ids_of(&body)),
+                Verdict::Done { body, created } => Ok((body, created)),
                 _ => Err(self.halted()),
             };
-            if let Some(key) = &job.report {
-                self.queue.remove(key);
-            }
-            return self.end_plain(&job, result);
+            return self.end(job, result);
         }
         if let Verdict::Done { created, body } = verdict {
             self.remember(&job.ids, created, &body);
@@ -478,6 +529,16 @@ impl Machine {
             return self.sent(job, i, body, created);
         }
         self.note_failure(&job);
+        if let Verdict::Fail(Error::Http {
+            status: 400..=499, ..
+        }) = &verdict
+        {
+            if !job.riders.is_empty() && !job.start_page {
+                self.complete(job.monitor, call, status, None);
+                self.split(&mut job);
+                return self.attempt(job, i);
+            }
+        }
         let failure = match verdict {
             Verdict::Done { .. } | Verdict::Accepted => return,
             Verdict::Stale(e) if job.ids.sid.is_some() || job.ids.vid.is_some() => {
@@ -528,12 +589,29 @@ impl Machine {
         }
     }
 
-    /// A failed attempt of a queued report: it must survive the page from now on.
+    /// A failed attempt of a queued report (and those riding with it): they must survive the
+    /// page from now on (and none of them is gathered into another request again).
     fn note_failure(&mut self, job: &Job) {
-        for key in job.report.iter() {
+        if let Some(key) = &job.report {
             if let Some(text) = self.queue.failed(key) {
                 self.write(key.clone(), text);
             }
+        }
+        // Riders waited behind the report they travel with: they are in storage already.
+        // Not `.flatten()`: its adapter costs bytes in the wasm.
+        for rider in &job.riders {
+            let Some(key) = rider.as_ref().and_then(|r| r.report.as_deref()) else { continue };
+            self.queue.failed(key);
+        }
+    }
+
+    /// A combined request was refused: its reports go back in line, each to go alone when
+    /// its turn comes (they failed once, so none is gathered again), so that one bad report
+    /// cannot take the others down; this one goes again at once with its own body.
+    fn split(&mut self, job: &mut Job) {
+        self.jobs.append(&mut job.riders);
+        if let Some(s) = job.report.as_deref().and_then(|k| self.queue.get(k)) {
+            job.body = s.entry.body.clone();
         }
     }
 
@@ -578,16 +656,32 @@ impl Machine {
         }
     }
 
-    /// The job is over: its caller hears the outcome.
-    fn end(&mut self, job: Job, result: Result<(Json, bool), Error>) {
-        if job.report.is_some() {
-            let result = result.map(|(answer, _)| ids_of(&answer));
-            let result = self.report_done(&job, result);
-            return self.end_plain(&job, result);
+    /// The job is over: its caller hears the outcome, and so do those of the reports riding
+    /// with it.
+    fn end(&mut self, mut job: Job, result: Result<(Json, bool), Error>) {
+        self.end_one(&job, &result);
+        for rider in &mut job.riders {
+            let Some(rider) = rider else { continue };
+            rider.halted = job.halted;
+            self.end_one(rider, &result);
         }
-        let result = result.map(|(answer, created)| {
-            let mut out = ids_of(&answer);
-            out.set("created", Json::Bool(created));
+    }
+
+    fn end_one(&mut self, job: &Job, result: &Result<(Json, bool), Error>) {
+        if let Some(key) = &job.report {
+            let result = result.as_ref().map(|(answer, _)| ids_of(answer)).map_err(Error::clone);
+            let result = if job.halted {
+                // Stopped by consent or `reset()`: nothing is kept.
+                self.queue.remove(key);
+                result
+            } else {
+                self.report_done(job, result)
+            };
+            return self.end_plain(job, result);
+        }
+        let result = result.as_ref().map_err(Error::clone).map(|(answer, created)| {
+            let mut out = ids_of(answer);
+            out.set("created", Json::Bool(*created));
             let details = match answer.get("engagementDetails") {
                 Some(d @ Json::Arr(_)) => d.clone(),
                 _ => Json::Arr(Vec::new()),
@@ -595,7 +689,7 @@ impl Machine {
             out.set("engagementDetails", details);
             out
         });
-        self.end_plain(&job, result);
+        self.end_plain(job, result);
     }
 
     /// Settles the job's call (or tells the drain).

@@ -19,9 +19,14 @@
 //!  Wire ──2xx──► (start page? ─► Begin) ─► settle Ok
 //!       ──5xx/429/no answer─► Pause ─(timer, or online when the server set no floor)─► Wire
 //!       ──404/37|39 with a pair─► drop the pair and impressions ─► Begin (once)
+//!       ──4xx on a combined request─► its riders back in line (each to go alone), Wire alone
 //!       ──anything else, or retries ran out─► settle Err (a report is parked when it is worth
 //!                                              another page view)
 //! ```
+//!
+//! At its turn a report takes the reports waiting right behind it with the same page, identities,
+//! consumer and entry points into its request (within the keepalive budget); their jobs ride in
+//! its job and settle with it.
 //!
 //! Beside the jobs: the page-hide hand-over ([`Input::Hidden`]: waiting reports go out with
 //! keepalive, synchronously) and the drain (reports parked here or left by pages that are gone,

@@ -8,9 +8,15 @@ const CSDS_URL: &str =
 #[test]
 fn bad_requests_are_refused_before_anything_is_sent() {
     let mut s = Script::new(CONFIG);
-    s.call(Op::Report, r#"{"engagementAttributes":[{"type":"impDisplay","campaign":1,"engId":2,"revision":1}]}"#);
+    s.call(
+        Op::Report,
+        r#"{"engagementAttributes":[{"type":"impDisplay","campaign":1,"engId":2,"revision":1}]}"#,
+    );
     s.expect(&["reject 1 validation"]);
-    s.call(Op::Engage, r#"{"engagementAttributes":[{"type":"impDisplay","campaign":1,"engId":2,"revision":1}]}"#);
+    s.call(
+        Op::Engage,
+        r#"{"engagementAttributes":[{"type":"impDisplay","campaign":1,"engId":2,"revision":1}]}"#,
+    );
     s.expect(&["reject 2 validation"]);
     s.call(Op::Report, r#"{"engagementAttributes":[]}"#);
     s.expect(&["reject 3 validation"]);
@@ -21,17 +27,25 @@ fn bad_requests_are_refused_before_anything_is_sent() {
 #[test]
 fn a_report_goes_as_post_with_the_put_override_and_keepalive() {
     let mut s = Script::with_session(CONFIG);
-    s.call(Op::Report, r#"{"engagementAttributes":[{"type":"searchInfo","keywords":["a"]}]}"#);
+    s.call(
+        Op::Report,
+        r#"{"engagementAttributes":[{"type":"searchInfo","keywords":["a"]}]}"#,
+    );
     s.expect(&["send 3 report?v=1.0&vid=V1&sid=S1 keepalive"]);
     let req = s.req(3);
-    assert!(req.headers.contains(&("X-HTTP-Method-Override", "PUT".into())));
+    assert!(req
+        .headers
+        .contains(&("X-HTTP-Method-Override", "PUT".into())));
     assert_eq!(req.method.as_str(), "POST");
     s.answer(3, 200, &session("V1", "S1"));
     s.expect(&[
         r#"emit REQUEST_COMPLETE {"method":"report","status":200,"created":false}"#,
         r#"resolve 2 {"visitorId":"V1","sessionId":"S1","pageId":"77"}"#,
     ]);
-    assert!(s.store.iter().all(|(k, _)| !k.contains(":q:")), "never stored");
+    assert!(
+        s.store.iter().all(|(k, _)| !k.contains(":q:")),
+        "never stored"
+    );
 }
 
 #[test]
@@ -39,11 +53,16 @@ fn a_report_without_session_or_identity_opens_one_with_the_start_page_first() {
     let mut s = Script::new(CONFIG);
     s.call(Op::Report, r#"{"engagementAttributes":[{"type":"searchInfo","keywords":["a"]}],"entryPoints":["http://shop/"],"pageId":"p1"}"#);
     s.expect(&["lock 1 lpmon:12345678:app-1"]);
-    s.input(Input::LockGranted { id: 1, waited: false });
+    s.input(Input::LockGranted {
+        id: 1,
+        waited: false,
+    });
     s.expect(&["send 2 engagement?v=1.0", "emit SP_SENT {}"]);
     assert_eq!(
         s.body(2),
-        j(r#"{"entryPoints":["http://shop/"],"pageId":"p1","clientProperties":{"integration":"WEB_SDK"}}"#)
+        j(
+            r#"{"entryPoints":["http://shop/"],"pageId":"p1","clientProperties":{"integration":"WEB_SDK"}}"#
+        )
     );
     s.answer(2, 201, &session("V1", "S1"));
     s.expect(&[
@@ -57,9 +76,18 @@ fn a_report_without_session_or_identity_opens_one_with_the_start_page_first() {
 #[test]
 fn a_report_with_an_identity_and_no_session_goes_alone() {
     let mut s = Script::new(CONFIG);
-    s.call(Op::Report, r#"{"engagementAttributes":[{"type":"searchInfo","keywords":["a"]}],"consumerId":"c-1"}"#);
-    s.input(Input::LockGranted { id: 1, waited: false });
-    s.expect(&["lock 1 lpmon:12345678:app-1", "send 2 report?v=1.0 keepalive"]);
+    s.call(
+        Op::Report,
+        r#"{"engagementAttributes":[{"type":"searchInfo","keywords":["a"]}],"consumerId":"c-1"}"#,
+    );
+    s.input(Input::LockGranted {
+        id: 1,
+        waited: false,
+    });
+    s.expect(&[
+        "lock 1 lpmon:12345678:app-1",
+        "send 2 report?v=1.0 keepalive",
+    ]);
 }
 
 #[test]
@@ -89,7 +117,9 @@ fn server_errors_follow_the_configured_jittered_schedule_then_fail_with_the_last
     assert_eq!(
         s.take(),
         [
-            format!(r#"emit RETRY {{"method":"engagement","status":503,"attempt":1,"pauseMs":{p1}}}"#),
+            format!(
+                r#"emit RETRY {{"method":"engagement","status":503,"attempt":1,"pauseMs":{p1}}}"#
+            ),
             format!("timer 4 {p1}"),
         ]
     );
@@ -151,7 +181,10 @@ fn throttling_waits_at_least_what_retry_after_asks_even_when_back_online() {
     assert!(out[0].ends_with(r#""pauseMs":5000}"#), "{out:?}");
     assert_eq!(out[1], "timer 4 5000");
     s.input(Input::Online);
-    assert!(!s.take().iter().any(|l| l.starts_with("send")), "the floor holds");
+    assert!(
+        !s.take().iter().any(|l| l.starts_with("send")),
+        "the floor holds"
+    );
     s.input(Input::Timer { id: 4 });
     assert_eq!(s.take()[0], "send 5 engagement?v=1.0&vid=V1&sid=S1");
 }
@@ -162,8 +195,15 @@ fn csds_is_asked_once_and_its_answer_stored_for_a_day() {
     s.call(Op::Engage, "{}");
     s.call(Op::Engage, "{}");
     assert_eq!(s.take(), [format!("send 1 {CSDS_URL}")]);
-    s.answer(1, 200, r#"{"service":"smt","account":"12345678","baseURI":"127.0.0.1:9"}"#);
-    assert_eq!(s.take()[..2], ["write lpmon:csds:12345678", "lock 2 lpmon:12345678:app-1"]);
+    s.answer(
+        1,
+        200,
+        r#"{"service":"smt","account":"12345678","baseURI":"127.0.0.1:9"}"#,
+    );
+    assert_eq!(
+        s.take()[..2],
+        ["write lpmon:csds:12345678", "lock 2 lpmon:12345678:app-1"]
+    );
     assert_eq!(
         s.get("lpmon:csds:12345678"),
         Some(format!(r#"{{"origin":"http://127.0.0.1:9","at":{T0}}}"#))
@@ -195,7 +235,51 @@ fn csds_failure_without_a_stored_answer_rejects_and_the_next_call_asks_again() {
     s.no_answer(2);
     s.expect(&["reject 2 network"]);
     // A tampered stored answer is not used.
-    s.set("lpmon:csds:12345678", Some(&format!(r#"{{"origin":"javascript://x","at":{T0}}}"#)));
+    s.set(
+        "lpmon:csds:12345678",
+        Some(&format!(r#"{{"origin":"javascript://x","at":{T0}}}"#)),
+    );
     s.call(Op::Engage, "{}");
     assert_eq!(s.take(), [format!("send 3 {CSDS_URL}")]);
+}
+
+#[test]
+fn without_a_configured_schedule_server_errors_follow_the_documented_one() {
+    // No `retry`: 3 s, 10 s, 30 s, 90 s, each ±20 %; four retries, five attempts.
+    let mut s = Script::with_session(
+        r#"{"accountId":"12345678","appInstallationId":"app-1","domain":"http://127.0.0.1:9"}"#,
+    );
+    let delays = [3000, 10000, 30000, 90000];
+    s.call(Op::Engage, "{}");
+    s.take();
+    let mut id = 3;
+    for (attempt, base) in delays.iter().enumerate() {
+        s.answer(id, 503, "");
+        let pause = s.pause(&delays, attempt, 0);
+        assert!(
+            pause * 10 >= base * 8 && pause * 10 <= base * 12,
+            "{pause} around {base}"
+        );
+        assert_eq!(
+            s.take(),
+            [
+                format!(
+                    r#"emit RETRY {{"method":"engagement","status":503,"attempt":{},"pauseMs":{pause}}}"#,
+                    attempt + 1
+                ),
+                format!("timer {} {pause}", id + 1),
+            ]
+        );
+        s.input(Input::Timer { id: id + 1 });
+        s.expect(&[
+            &format!("send {} engagement?v=1.0&vid=V1&sid=S1", id + 2),
+            "emit SP_SENT {}",
+        ]);
+        id += 2;
+    }
+    s.answer(id, 503, "");
+    s.expect(&[
+        r#"emit REQUEST_COMPLETE {"method":"engagement","status":503}"#,
+        "reject 2 http 503",
+    ]);
 }
