@@ -11,6 +11,8 @@ import { root } from './tools.mjs';
 
 /** Where build.mjs leaves the optimized monitoring wasm with its names, for symbol-check.mjs. */
 export const NAMED_WASM = join(root, 'target', 'lpmon-shipped-named.wasm');
+/** The same for the agent wasm (pkg/agent/). */
+export const NAMED_AGENT_WASM = join(root, 'target', 'lpmon-agent-shipped-named.wasm');
 
 /** Function names whose bodies become `unreachable`. */
 export const STUBBED = [/^alloc(\[[0-9a-f]+\])?::alloc::handle_alloc_error$/, /^alloc(\[[0-9a-f]+\])?::raw_vec::capacity_overflow$/];

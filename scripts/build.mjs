@@ -6,7 +6,7 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { root, run, fail, env } from './tools.mjs';
 import { shortenPackage } from './short-names.mjs';
-import { stubAllocFailure, NAMED_WASM } from './alloc-failure.mjs';
+import { stubAllocFailure, NAMED_WASM, NAMED_AGENT_WASM } from './alloc-failure.mjs';
 
 const pkg = join(root, 'pkg');
 const dist = join(root, 'dist');
@@ -90,7 +90,14 @@ await step('wasm-pack build (agent)', 'wasm-pack', [
 const agentWasm = join(agentDir, 'lpmon_agent_bg.wasm');
 const agentDts = join(agentDir, 'lpmon_agent.d.ts');
 writeFileSync(agentDts, readFileSync(agentDts, 'utf8').replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, ''));
-await step('wasm-opt (agent)', 'wasm-opt', [...WASM_OPT_FLAGS, agentWasm, '-o', agentWasm]);
+// As for the monitoring wasm: the allocation-failure path stubbed, optimized with names kept for
+// the symbol check, then stripped.
+const agentStub = stubAllocFailure(readFileSync(agentWasm));
+if (agentStub.stubbed.length !== 2) fail(`alloc-failure (agent): expected 2 functions to stub, found ${agentStub.stubbed.join(', ') || 'none'}`);
+writeFileSync(agentWasm, agentStub.bytes);
+await step('wasm-opt (agent)', 'wasm-opt', [...WASM_OPT_FLAGS.filter((f) => f !== '--strip-debug'), '--debuginfo', agentWasm, '-o', agentWasm]);
+copyFileSync(agentWasm, NAMED_AGENT_WASM);
+await step('wasm-opt (agent, strip names)', 'wasm-opt', [...features, '--strip-debug', agentWasm, '-o', agentWasm]);
 // --bundle: the agent build shares the platform, so its glue imports the same JS primitives.
 await step('minify glue (agent)', 'esbuild', [join(agentDir, 'lpmon_agent.js'), '--bundle', '--minify', '--format=esm',
   '--target=es2020', '--allow-overwrite', `--outfile=${join(agentDir, 'lpmon_agent.js')}`, '--log-level=warning']);

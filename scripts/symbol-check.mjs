@@ -1,6 +1,7 @@
-// The no-formatting, no-panic-message check: reads the shipped monitoring wasm as optimized, with
-// its function names (scripts/build.mjs leaves it in target/lpmon-shipped-named.wasm), and fails
-// when any function of `core::fmt`, a panic with a message, or a panic message text is in it.
+// The no-formatting, no-panic-message check: reads the shipped wasms (monitoring and agent) as
+// optimized, with their function names (scripts/build.mjs leaves them in
+// target/lpmon-shipped-named.wasm and target/lpmon-agent-shipped-named.wasm), and fails when any
+// function of `core::fmt`, a panic with a message, or a panic message text is in one.
 // Nothing reachable from JS may panic, and formatting code is the first thing that creeps back in
 // with an `unwrap`, a `format!` or an index.
 //
@@ -9,10 +10,10 @@
 // wasm-opt (scripts/alloc-failure.mjs), and a formatter that only its message referenced stays as
 // such a stub, its address being in the function table.
 //
-// `node scripts/symbol-check.mjs [file.wasm]`: with a file, checks it instead.
+// `node scripts/symbol-check.mjs [file.wasm]`: with a file, checks it instead of both.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NAMED_WASM } from './alloc-failure.mjs';
+import { NAMED_WASM, NAMED_AGENT_WASM } from './alloc-failure.mjs';
 
 /**
  * Function names (from the name section) and the data segments' bytes of a wasm; `names.traps`
@@ -88,17 +89,21 @@ export function check(bytes) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const file = process.argv[2] ?? NAMED_WASM;
-  let bytes;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    console.error(`symbol check: cannot read ${file} (run node scripts/build.mjs first): ${e.message}`);
-    process.exit(1);
+  const files = process.argv[2] ? [process.argv[2]] : [NAMED_WASM, NAMED_AGENT_WASM];
+  let failed = false;
+  for (const file of files) {
+    let bytes;
+    try {
+      bytes = readFileSync(file);
+    } catch (e) {
+      console.error(`symbol check: cannot read ${file} (run node scripts/build.mjs first): ${e.message}`);
+      process.exit(1);
+    }
+    const { ok, functions, lines } = check(bytes);
+    console.log(`lpmon symbol check (${file}, ${functions ?? 0} functions):`);
+    for (const l of lines) console.log(l);
+    console.log(ok ? 'ok: no core::fmt and no panic messages' : 'FAIL: formatting or panic code in the shipped wasm');
+    failed ||= !ok;
   }
-  const { ok, functions, lines } = check(bytes);
-  console.log(`lpmon symbol check (${file}, ${functions ?? 0} functions):`);
-  for (const l of lines) console.log(l);
-  console.log(ok ? 'ok: no core::fmt and no panic messages' : 'FAIL: formatting or panic code in the shipped wasm');
-  process.exit(ok ? 0 : 1);
+  process.exit(failed ? 1 : 0);
 }

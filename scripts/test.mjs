@@ -81,7 +81,7 @@ let built = true;
 if (!webkitOnly || missing) {
   built = await step('build', 'node', [join(root, 'scripts', 'build.mjs')]);
   if (built && !webkitOnly) await step('size gate (wasm + glue + loader, gzip)', 'node', [join(root, 'scripts', 'size-gate.mjs')]);
-  if (built && !webkitOnly) await step('symbol check (no core::fmt, no panic messages)', 'node', [join(root, 'scripts', 'symbol-check.mjs')]);
+  if (built && !webkitOnly) await step('symbol check (monitoring and agent wasm: no core::fmt, no panic messages)', 'node', [join(root, 'scripts', 'symbol-check.mjs')]);
   await step('emulator build', 'cargo', ['build', '-p', 'lpmon-emulator']);
 }
 if (!webkitOnly) {

@@ -8,6 +8,8 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use crate::core::text::concat;
+
 use alloc::collections::BTreeMap;
 
 use crate::core::agent::maybe::{wire_struct, UnknownMembers};
@@ -105,14 +107,13 @@ impl ActivityQuery {
 
     /// The path and query after the origin, parameters in the seed's order.
     pub fn path_and_query(&self, account_id: &str) -> String {
-        let mut out = [
+        let mut out = concat(&[
             "/operations/api/account/",
             account_id,
             "/engactivity?timeframe=",
             &uint_text(u64::from(self.timeframe)),
             "&v=1",
-        ]
-        .concat();
+        ]);
         for (name, sel) in [
             ("&skillIds=", &self.skill_ids),
             ("&agentIds=", &self.agent_ids),
@@ -310,7 +311,7 @@ impl FromWire for Metrics {
 impl UnknownMembers for Metrics {
     fn collect_unknown(&self, path: &mut String, out: &mut Vec<String>) {
         for key in self.unknown.keys() {
-            out.push([path.as_str(), ".", key].concat());
+            out.push(concat(&[path.as_str(), ".", key]));
         }
     }
 }

@@ -21,6 +21,8 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use crate::core::text::concat;
+
 use alloc::collections::VecDeque;
 
 use crate::core::agent::config::{AgentConfig, Auth};
@@ -208,7 +210,7 @@ impl AgentMachine {
                 Ask::Activity(q) => q.path_and_query(&self.cfg.account_id),
             };
             self.calls.push(Pending { call, ask });
-            let url = [origin.as_str(), &path].concat();
+            let url = concat(&[origin.as_str(), &path]);
             return self.send(Owner::Call(call), url, true, 0);
         }
         // One look-up per service: later calls join the one on its way (while the origin is
@@ -216,15 +218,14 @@ impl AgentMachine {
         let joined = self.calls.iter().any(|w| w.ask.service() == service);
         self.calls.push(Pending { call, ask });
         if !joined {
-            let url = [
+            let url = concat(&[
                 self.cfg.csds.as_str(),
                 "/api/account/",
                 &self.cfg.account_id,
                 "/service/",
                 service.csds_name(),
                 "/baseURI.json?version=1.0",
-            ]
-            .concat();
+            ]);
             self.send(Owner::Lookup(service), url, false, 0);
         }
     }
@@ -256,7 +257,7 @@ impl AgentMachine {
                 Auth::Bearer(_) => String::new(),
             };
             let value = match &self.cfg.auth {
-                Auth::Bearer(token) => ["Bearer ", token].concat(),
+                Auth::Bearer(token) => concat(&["Bearer ", token]),
                 Auth::OAuth(keys) => {
                     oauth::authorization(keys, "GET", url, self.now / 1000, &nonce)?
                 }
@@ -424,7 +425,7 @@ fn checked(ask: &Ask, body: String) -> Result<String, Error> {
         Err(why) => Err(Error::Http {
             status: 200,
             internal_code: None,
-            message: ["the answer is not ", what, ": ", &why].concat(),
+            message: concat(&["the answer is not ", what, ": ", &why]),
         }),
     }
 }
@@ -437,6 +438,6 @@ fn base_origin(body: &str, service: Service) -> Result<String, Error> {
     base.and_then(|b| origin_for_base_uri(&b)).ok_or_else(|| Error::Http {
         status: 200,
         internal_code: None,
-        message: ["CSDS did not name the ", service.csds_name(), " service"].concat(),
+        message: concat(&["CSDS did not name the ", service.csds_name(), " service"]),
     })
 }

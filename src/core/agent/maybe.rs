@@ -199,7 +199,7 @@ macro_rules! wire_struct {
         impl crate::core::agent::maybe::UnknownMembers for $name {
             fn collect_unknown(&self, path: &mut String, out: &mut Vec<String>) {
                 for key in self.unknown.keys() {
-                    out.push([path.as_str(), ".", key].concat());
+                    out.push(crate::core::text::concat(&[path.as_str(), ".", key]));
                 }
                 $(
                     crate::core::agent::maybe::within(path, stringify!($field), |p| {

@@ -15,6 +15,8 @@ pub mod conversation;
 #[cfg(feature = "agent")]
 pub mod engactivity;
 #[cfg(feature = "agent")]
+mod hmac_sha1;
+#[cfg(feature = "agent")]
 pub mod machine;
 #[cfg(feature = "agent")]
 pub mod maybe;

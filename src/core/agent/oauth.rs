@@ -6,49 +6,62 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use base64::Engine;
-use hmac::{Hmac, Mac};
-use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use sha1::Sha1;
+use crate::core::agent::hmac_sha1::hmac_sha1;
+use percent_encoding::percent_decode;
 
 use crate::core::agent::config::OAuthKeys;
 use crate::core::error::Error;
 use crate::core::json::uint_text;
+use crate::core::text::{concat, split_once};
 
-/// RFC 5849 §3.6: everything but ALPHA, DIGIT, `-`, `.`, `_` and `~` is encoded.
-const RFC3986: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+// No `&str` pattern search, `join`, `sort` or `base64` crate here: each links a panic path into
+// the agent wasm (the std searcher's and the stable sort's index checks, `join`'s length-overflow
+// `expect`, the base64 encoder's slicing), which scripts/symbol-check.mjs refuses.
 
 /// The signature method lpmon uses.
 pub const SIGNATURE_METHOD: &str = "HMAC-SHA1";
 
-/// Percent-encodes by RFC 5849 §3.6 (upper-case hex, UTF-8).
+/// Percent-encodes by RFC 5849 §3.6 (upper-case hex, UTF-8): everything but ALPHA, DIGIT, `-`,
+/// `.`, `_` and `~`. Owned: percent-encoding's encoder splits slices with a panic path.
 pub fn encode(s: &str) -> String {
-    // Collected, not `to_string()`: no formatting machinery in the wasm.
-    utf8_percent_encode(s, RFC3986).collect()
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let hex = |n: u8| char::from(HEX.get(usize::from(n & 15)).copied().unwrap_or(b'0'));
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(hex(b >> 4));
+            out.push(hex(b));
+        }
+    }
+    out
 }
 
 /// Decodes a query component as `application/x-www-form-urlencoded` (`+` is a space).
-fn form_decode(s: &str) -> String {
-    let spaced = s.replace('+', " ");
-    percent_decode_str(&spaced).decode_utf8_lossy().into_owned()
+fn form_decode(s: &[u8]) -> String {
+    let spaced: Vec<u8> = s
+        .iter()
+        .map(|&b| if b == b'+' { b' ' } else { b })
+        .collect();
+    // The decoder's iterator, not its `decode_utf8_lossy` (whose copy-on-write path slices).
+    let bytes: Vec<u8> = percent_decode(&spaced).collect();
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// The base string URI (§3.4.1.2) and the query of `url`: scheme and host lower-cased, the
 /// default port dropped, an empty path written `/`, the fragment ignored.
 fn split_url(url: &str) -> Option<(String, &str)> {
-    let (scheme, rest) = url.split_once("://")?;
+    let (scheme, rest) = split_once(url, "://")?;
     let scheme = scheme.to_ascii_lowercase();
-    let rest = rest.split('#').next().unwrap_or_default();
-    let (before_query, query) = rest.split_once('?').unwrap_or((rest, ""));
-    let (authority, path) = match before_query.find('/') {
-        Some(at) => before_query.split_at(at),
+    let rest = split_once(rest, "#").map_or(rest, |(r, _)| r);
+    let (before_query, query) = split_once(rest, "?").unwrap_or((rest, ""));
+    let (authority, path) = match before_query.bytes().position(|b| b == b'/') {
+        Some(at) => (before_query.get(..at)?, before_query.get(at..)?),
         None => (before_query, "/"),
     };
-    if authority.is_empty() || authority.contains('@') {
+    if authority.is_empty() || authority.bytes().any(|b| b == b'@') {
         return None;
     }
     let authority = authority.to_ascii_lowercase();
@@ -58,19 +71,54 @@ fn split_url(url: &str) -> Option<(String, &str)> {
         _ => return None,
     };
     let host = authority.strip_suffix(default_port).unwrap_or(&authority);
-    Some(([scheme.as_str(), "://", host, path].concat(), query))
+    Some((concat(&[scheme.as_str(), "://", host, path]), query))
 }
 
 /// The parameters of a query string, decoded.
 fn query_params(query: &str) -> Vec<(String, String)> {
     query
-        .split('&')
+        .as_bytes()
+        .split(|&b| b == b'&')
         .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (form_decode(k), form_decode(v))
+        .map(|p| match p.iter().position(|&b| b == b'=') {
+            Some(at) => (
+                form_decode(p.get(..at).unwrap_or_default()),
+                form_decode(p.get(at + 1..).unwrap_or_default()),
+            ),
+            None => (form_decode(p), String::new()),
         })
         .collect()
+}
+
+/// `items` in ascending order, equal ones in their first order. An insertion into a new list
+/// per item: OAuth requests have a handful of parameters, and std's sorts carry index checks.
+fn sorted<T: Ord>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
+    for item in items {
+        let mut item = Some(item);
+        let mut next = Vec::with_capacity(out.len() + 1);
+        for x in out {
+            if let Some(i) = item.take_if(|i| *i < x) {
+                next.push(i);
+            }
+            next.push(x);
+        }
+        next.extend(item);
+        out = next;
+    }
+    out
+}
+
+/// `parts` written one after another with `sep` between them.
+fn joined<'a>(parts: impl IntoIterator<Item = &'a str>, sep: &str) -> String {
+    let mut out = String::new();
+    for (i, p) in parts.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(p);
+    }
+    out
 }
 
 /// The signature base string (§3.4.1) of a request to `url` with these protocol parameters and
@@ -82,42 +130,59 @@ pub fn base_string(
     extra: &[(&str, &str)],
 ) -> Option<String> {
     let (base_uri, query) = split_url(url)?;
-    let mut params: Vec<(String, String)> = query_params(query)
-        .into_iter()
-        .chain(protocol.iter().map(|(k, v)| ((*k).into(), v.clone())))
-        .chain(extra.iter().map(|(k, v)| ((*k).into(), (*v).into())))
-        .map(|(k, v)| (encode(&k), encode(&v)))
-        .collect();
-    params.sort();
-    let normalized = params
-        .iter()
-        .map(|(k, v)| [k.as_str(), "=", v.as_str()].concat())
-        .collect::<Vec<_>>()
-        .join("&");
-    Some(
-        [
-            &method.to_ascii_uppercase(),
-            "&",
-            &encode(&base_uri),
-            "&",
-            &encode(&normalized),
-        ]
-        .concat(),
-    )
+    let params = sorted(
+        query_params(query)
+            .into_iter()
+            .chain(protocol.iter().map(|(k, v)| ((*k).into(), v.clone())))
+            .chain(extra.iter().map(|(k, v)| ((*k).into(), (*v).into())))
+            .map(|(k, v): (String, String)| (encode(&k), encode(&v))),
+    );
+    let pairs: Vec<String> = params.iter().map(|(k, v)| concat(&[k, "=", v])).collect();
+    let normalized = joined(pairs.iter().map(String::as_str), "&");
+    Some(concat(&[
+        &method.to_ascii_uppercase(),
+        "&",
+        &encode(&base_uri),
+        "&",
+        &encode(&normalized),
+    ]))
 }
 
 /// HMAC-SHA1 of the base string with the key `consumerSecret&tokenSecret`, in base64 (§3.4.2).
 pub fn signature(consumer_secret: &str, token_secret: &str, base: &str) -> String {
-    let key = [encode(consumer_secret), encode(token_secret)].join("&");
-    // HMAC takes keys of any length, so this cannot fail.
-    let mac = Hmac::<Sha1>::new_from_slice(key.as_bytes()).map(|mut m| {
-        m.update(base.as_bytes());
-        m.finalize().into_bytes()
-    });
-    match mac {
-        Ok(bytes) => base64::engine::general_purpose::STANDARD.encode(bytes),
-        Err(_) => String::new(),
+    let key = concat(&[&encode(consumer_secret), "&", &encode(token_secret)]);
+    base64(&hmac_sha1(key.as_bytes(), base.as_bytes()))
+}
+
+/// Standard base64 with padding (RFC 4648 §4), bit by bit through an accumulator: no indexing.
+/// Owned because every encode path of the base64 crate (0.22 has one engine, GeneralPurpose)
+/// slices and indexes its buffers, bringing panic checks with messages into the agent wasm; its
+/// encoder was 880 B of wasm code there, this one is inlined into `signature`, which weighs
+/// 589 B with it.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let digit = |six: u32| {
+        let at = usize::try_from(six & 63).unwrap_or_default();
+        char::from(ALPHABET.get(at).copied().unwrap_or(b'='))
+    };
+    let mut out = String::new();
+    // Pending bits in the low `bits` bits of `acc` (fewer than 6 between bytes).
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &b in bytes {
+        acc = ((acc << 8) | u32::from(b)) & 0x3FFF;
+        bits += 8;
+        while bits >= 6 {
+            bits -= 6;
+            out.push(digit(acc >> bits));
+        }
     }
+    if bits > 0 {
+        out.push(digit(acc << (6 - bits)));
+    }
+    while out.len() % 4 != 0 {
+        out.push('=');
+    }
+    out
 }
 
 /// The `Authorization` header value for a request, signed with `keys`: `OAuth
@@ -162,13 +227,14 @@ fn header(
         .ok_or_else(|| Error::invalid(&["cannot sign a request to a URL that is not http(s)"]))?;
     let sig = signature(&keys.consumer_secret, &keys.token_secret, &base);
     protocol.push(("oauth_signature", sig));
-    protocol.sort();
-    let fields = protocol
+    let fields: Vec<String> = sorted(protocol)
         .iter()
-        .map(|(k, v)| [*k, "=\"", &encode(v), "\""].concat())
-        .collect::<Vec<_>>()
-        .join(", ");
-    Ok(["OAuth ", &fields].concat())
+        .map(|(k, v)| concat(&[k, "=\"", &encode(v), "\""]))
+        .collect();
+    Ok(concat(&[
+        "OAuth ",
+        &joined(fields.iter().map(String::as_str), ", "),
+    ]))
 }
 
 /// A nonce from 16 random bytes, as 32 hex digits.
@@ -177,7 +243,9 @@ pub fn nonce(random: [u8; 16]) -> String {
     let mut out = String::new();
     for b in random {
         for nibble in [b >> 4, b & 0xF] {
-            out.push(char::from(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0')));
+            out.push(char::from(
+                HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
+            ));
         }
     }
     out
@@ -271,6 +339,36 @@ mod tests {
         .unwrap();
         assert_ne!(value, other);
         assert!(authorization(&keys, "GET", "ftp://x/y", 1, "n").is_err());
+    }
+
+    /// RFC 4648 §10's vectors, and the 20 bytes of a SHA-1 digest.
+    #[test]
+    fn base64_follows_rfc4648() {
+        let cases = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (plain, coded) in cases {
+            assert_eq!(base64(plain.as_bytes()), coded, "{plain}");
+        }
+        let digest: Vec<u8> = (0..20u8).map(|i| i.wrapping_mul(37) ^ 0xA5).collect();
+        assert_eq!(base64(&digest), "pYDvyjEce6aN6NcyGUSjjvXQPxo=");
+        assert_eq!(base64(&[0xFF; 20]), "//////////////////////////8=");
+    }
+
+    #[test]
+    fn sorted_orders_and_keeps_duplicates() {
+        assert_eq!(sorted([3, 1, 2, 1, 0]), vec![0, 1, 1, 2, 3]);
+        assert_eq!(sorted(Vec::<u8>::new()), Vec::<u8>::new());
+        let pairs = sorted([("b", "1"), ("a", "2"), ("a", "1"), ("b", "0")]);
+        assert_eq!(pairs, vec![("a", "1"), ("a", "2"), ("b", "0"), ("b", "1")]);
+        assert_eq!(joined(["x", "y", "z"], ", "), "x, y, z");
+        assert_eq!(joined([], "&"), "");
     }
 
     #[test]

@@ -87,7 +87,7 @@ impl<'de> Visitor<'de> for JsonVisitor {
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Json, E> {
         let text = uint_text(v.unsigned_abs());
-        Ok(Json::Num(if v < 0 { ["-", &text].concat() } else { text }))
+        Ok(Json::Num(if v < 0 { crate::core::text::concat(&["-", &text]) } else { text }))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Json, E> {
         if !v.is_finite() {

@@ -11,6 +11,8 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use crate::core::text::concat;
+
 use alloc::collections::BTreeMap;
 
 use crate::core::agent::maybe::wire_struct;
@@ -60,7 +62,7 @@ impl VisitRequest {
 
     /// The path and query after the origin.
     pub fn path_and_query(&self, account_id: &str) -> String {
-        [
+        concat(&[
             "/api/account/",
             account_id,
             "/monitoring/visitors/",
@@ -68,8 +70,7 @@ impl VisitRequest {
             "/visits/current/state?v=1&sid=",
             &self.session_id,
             "&filter=agent",
-        ]
-        .concat()
+        ])
     }
 }
 

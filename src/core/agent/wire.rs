@@ -10,6 +10,8 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use crate::core::text::concat;
+
 use alloc::collections::BTreeMap;
 
 use crate::core::agent::maybe::Maybe;
@@ -127,7 +129,7 @@ pub fn named(key: &str, field: &str, wire: Option<&str>) -> bool {
 }
 
 fn must(kind: &str) -> Why {
-    ["must be ", kind].concat()
+    concat(&["must be ", kind])
 }
 
 impl FromWire for i64 {
@@ -211,7 +213,7 @@ pub fn members(v: &Json) -> Result<&[(String, Json)], Why> {
 /// `why` seen from the member `key` of the enclosing object.
 pub fn within(key: &str, why: Why) -> Why {
     let sep = if why.starts_with("must") { " " } else { "." };
-    [key, sep, &why].concat()
+    concat(&[key, sep, &why])
 }
 
 /// True when `key` is the camelCase spelling of the Rust field name `snake` (serde's
