@@ -11,10 +11,10 @@
 //!  engage ────────────────────────────────► Origin ──(domain known; CSDS asked once)──► Begin
 //!
 //!  Begin ──(live session)────────────────────────────────────────────────► Wire
-//!        └─(none)─► Gate ─(page's creator slot free)─► Lock ─(tab lock granted)─► [Poll ×25]─┐
-//!                                                                                           │
-//!    session appeared meanwhile: release, send with it ◄────────────────────────────────────┤
-//!    still none: open it (start page when a report has no identity) holding gate + lock ◄──┘
+//!        └─(none)─► Gate ─(page's creator slot free)─► Lock ─(tab lock granted)─► [Recheck ×25]─┐
+//!                                                                                              │
+//!    session appeared meanwhile: release, send with it ◄───────────────────────────────────────┤
+//!    still none: open it (start page when a report has no identity) holding gate + lock ◄─────┘
 //!
 //!  Wire ──2xx──► (start page? ─► Begin) ─► settle Ok
 //!       ──5xx/429/no answer─► Pause ─(timer, or online when the server set no floor)─► Wire
@@ -41,7 +41,7 @@ use crate::core::config::Config;
 use crate::core::consent::Consent;
 use crate::core::error::Error;
 use crate::core::json::{uint_text, write_str, Json};
-use crate::core::ports::{HttpAnswer, HttpRequest, NetError};
+use crate::core::http::{HttpAnswer, HttpRequest, NetError};
 use crate::core::queue::Queue;
 use crate::core::request::Ids;
 use crate::core::session::Session;
@@ -542,4 +542,4 @@ fn pair(s: &Session) -> Ids {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

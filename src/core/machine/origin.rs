@@ -7,7 +7,7 @@ use crate::prelude::*;
 use crate::core::config;
 use crate::core::error::Error;
 use crate::core::json::{quoted, uint_text, Json};
-use crate::core::ports::{HttpAnswer, NetError};
+use crate::core::http::{HttpAnswer, NetError};
 use crate::core::request;
 use crate::core::text::concat;
 
