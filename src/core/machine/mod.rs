@@ -40,7 +40,7 @@ use alloc::collections::VecDeque;
 use crate::core::config::Config;
 use crate::core::consent::Consent;
 use crate::core::error::Error;
-use crate::core::json::{uint_text, write_str, Json};
+use crate::core::json::{uint_text, Json, Writer};
 use crate::core::http::{HttpAnswer, HttpRequest, NetError};
 use crate::core::queue::Queue;
 use crate::core::request::Ids;
@@ -485,24 +485,18 @@ impl Machine {
 
     /// Emits event `name` with `fields` (lpmon's own names and values, written as text directly).
     fn emit(&mut self, monitor: usize, name: &'static str, fields: &[(&str, Val)]) {
-        let mut data = String::from("{");
+        let mut w = Writer::object();
         for (k, v) in fields {
-            if data.len() > 1 {
-                data.push(',');
-            }
-            write_str(k, &mut data);
-            data.push(':');
             match v {
-                Val::Str(s) => write_str(s, &mut data),
-                Val::Num(n) => data.push_str(&uint_text(*n)),
-                Val::Bool(b) => data.push_str(if *b { "true" } else { "false" }),
-            }
+                Val::Str(s) => w.str(k, s),
+                Val::Num(n) => w.uint(k, *n),
+                Val::Bool(b) => w.bool(k, *b),
+            };
         }
-        data.push('}');
         self.push(Output::Emit {
             monitor,
             name,
-            data,
+            data: w.finish(),
         });
     }
 
