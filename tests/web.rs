@@ -17,7 +17,7 @@ use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Reflect, JSON};
 use lpmon::core::json::Json;
-use lpmon::core::ports::{HttpAnswer, HttpRequest, Method, NetError};
+use lpmon::core::http::{HttpAnswer, HttpRequest, Method, NetError};
 use lpmon::platform::{js, reset_storage, storage, transport};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;

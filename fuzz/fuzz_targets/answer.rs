@@ -5,7 +5,7 @@ use libfuzzer_sys::fuzz_target;
 use lpmon::core::answer::{classify, Verdict};
 use lpmon::core::ids::is_server_id;
 use lpmon::core::json::Json;
-use lpmon::core::ports::HttpAnswer;
+use lpmon::core::http::HttpAnswer;
 
 fuzz_target!(|data: &[u8]| {
     let (status, rest) = match data {

@@ -12,7 +12,7 @@ pub mod error;
 pub mod ids;
 pub mod json;
 pub mod machine;
-pub mod ports;
+pub mod http;
 pub mod queue;
 pub mod request;
 pub mod retry;

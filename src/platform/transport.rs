@@ -7,7 +7,7 @@ use crate::prelude::*;
 
 use super::js;
 use crate::core::json::Writer;
-use crate::core::ports::{HttpAnswer, HttpRequest, Method, NetError};
+use crate::core::http::{HttpAnswer, HttpRequest, Method, NetError};
 
 use wasm_bindgen::prelude::*;
 

@@ -9,12 +9,12 @@ use crate::prelude::*;
 
 use crate::core::client_props;
 use crate::core::error::Error;
-use crate::core::json::{write_str, Json};
+use crate::core::json::{Json, Writer};
 
 /// The JSON text of `{campaignInfo: {campaignId, engagementId}, conversationContext: {type:
 /// "SharkContext", visitorId, sessionId, interactionContextId, lang?}}` from the first `expose`
 /// entry of an `engage` result. Ids travel exactly as the engagement answer gave them.
-pub fn conversation_context(engage: &Json, options: &Json) -> Result<String, Error> {
+pub fn conversation_context<'a>(engage: &'a Json, options: &Json) -> Result<String, Error> {
     let lang = match (options, options.get("lang")) {
         (Json::Null, _) | (Json::Obj(_), None | Some(Json::Null)) => None,
         (Json::Obj(_), Some(Json::Str(s))) if !s.trim().is_empty() => Some(s.trim()),
@@ -36,34 +36,25 @@ pub fn conversation_context(engage: &Json, options: &Json) -> Result<String, Err
             "the engage result offers no engagement (no 'expose' entry in engagementDetails)"
         }]));
     };
-    // (from the engage result itself?, member there, the output text before it). Written as
-    // text: the members and their order are fixed.
-    static COPY: [(bool, &str, &str); 5] = [
-        (false, "campaignId", "{\"campaignInfo\":{\"campaignId\":"),
-        (false, "engagementId", ",\"engagementId\":"),
-        (
-            true,
-            "visitorId",
-            "},\"conversationContext\":{\"type\":\"SharkContext\",\"visitorId\":",
-        ),
-        (true, "sessionId", ",\"sessionId\":"),
-        (false, "contextId", ",\"interactionContextId\":"),
-    ];
-    let mut out = String::new();
-    for &(top, from, before) in COPY.iter() {
-        let source = if top { engage } else { offer };
-        let Some(v @ (Json::Num(_) | Json::Str(_))) = source.get(from) else {
-            return Err(Error::invalid(&["the engage result has no ", from]));
-        };
-        out.push_str(before);
-        v.write(&mut out);
-    }
+    let pick = |source: &'a Json, from: &'static str| match source.get(from) {
+        Some(v @ (Json::Num(_) | Json::Str(_))) => Ok(v),
+        _ => Err(Error::invalid(&["the engage result has no ", from])),
+    };
+    let mut w = Writer::object();
+    w.open("campaignInfo")
+        .value("campaignId", pick(offer, "campaignId")?)
+        .value("engagementId", pick(offer, "engagementId")?)
+        .close()
+        .open("conversationContext")
+        .str("type", "SharkContext")
+        .value("visitorId", pick(engage, "visitorId")?)
+        .value("sessionId", pick(engage, "sessionId")?)
+        .value("interactionContextId", pick(offer, "contextId")?);
     if let Some(lang) = lang {
-        out.push_str(",\"lang\":");
-        write_str(lang, &mut out);
+        w.str("lang", lang);
     }
-    out.push_str("}}");
-    Ok(out)
+    w.close();
+    Ok(w.finish())
 }
 
 fn status(detail: &Json) -> Option<&str> {

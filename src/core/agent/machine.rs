@@ -34,7 +34,7 @@ use crate::core::agent::wire::{check, Shaped};
 use crate::core::config::origin_for_base_uri;
 use crate::core::error::Error;
 use crate::core::json::Json;
-use crate::core::ports::{HttpAnswer, HttpRequest, Method, NetError};
+use crate::core::http::{HttpAnswer, HttpRequest, Method, NetError};
 use crate::core::retry;
 
 /// What a call asks for (already checked by its parser).

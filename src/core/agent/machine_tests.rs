@@ -18,7 +18,7 @@ use crate::core::agent::visit::{VisitRequest, VisitState};
 use crate::core::agent::wire::{check, FromWire, Shaped};
 use crate::core::error::Error;
 use crate::core::json::Json;
-use crate::core::ports::{HttpAnswer, HttpRequest, Method, NetError};
+use crate::core::http::{HttpAnswer, HttpRequest, Method, NetError};
 use crate::core::retry;
 
 const SEED_003: &str = include_str!("fixtures/visit_state.json");
@@ -552,5 +552,34 @@ fn the_core_decoder_agrees_with_serde_on_the_seeds_and_on_wrong_shapes() {
             fits,
             "{text}"
         );
+    }
+}
+
+/// "Every input has a test", as for the monitoring machine: each `Input` variant is fed and each
+/// `Output` variant expected by a test here, directly or through one of this file's helpers.
+#[test]
+fn every_input_is_fed_and_every_output_expected() {
+    use crate::core::machine::tests::{helpers_using, variants};
+    let machine = include_str!("machine.rs");
+    let tests = include_str!("machine_tests.rs");
+    // Only the tests: what comes before this one.
+    let tests = tests
+        .split("fn every_input_is_fed_and_every_output_expected")
+        .next()
+        .unwrap();
+    for (head, kind) in [
+        ("pub enum Input {", "Input"),
+        ("pub enum Output {", "Output"),
+    ] {
+        for v in variants(machine, head) {
+            let direct = format!("{kind}::{v}");
+            let helpers = helpers_using(tests, &direct);
+            // Used in a test's own body, or in a helper that something calls.
+            let used = |f: &String| {
+                tests.contains(&format!("#[test]\nfn {f}("))
+                    || tests.matches(&format!("{f}(")).count() > 1
+            };
+            assert!(helpers.iter().any(used), "no test uses {direct}");
+        }
     }
 }

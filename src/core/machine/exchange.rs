@@ -8,7 +8,7 @@ use crate::prelude::*;
 use crate::core::answer::{self, Verdict};
 use crate::core::error::Error;
 use crate::core::json::Json;
-use crate::core::ports::{HttpAnswer, NetError};
+use crate::core::http::{HttpAnswer, NetError};
 use crate::core::queue::{self, State};
 use crate::core::request::{self, Call, Ids};
 use crate::core::retry;
@@ -48,7 +48,7 @@ pub(super) enum Step {
     /// Waiting for the cross-tab creation lock.
     Lock(u32),
     /// Giving another tab's session a moment to show (timer id).
-    Poll(u32),
+    Recheck(u32),
     /// The request is on the wire.
     Wire(u32),
     /// Pausing before a retry (timer id).
@@ -362,7 +362,7 @@ impl Machine {
                 id: timer,
                 ms: POLL_MS,
             });
-            job.step = Step::Poll(timer);
+            job.step = Step::Recheck(timer);
             return self.keep(job, at);
         }
         match session {
@@ -447,7 +447,7 @@ impl Machine {
 
     /// A timer of a job fired.
     pub(super) fn timer(&mut self, id: u32) {
-        if let Some(i) = self.find(Step::Poll(id)) {
+        if let Some(i) = self.find(Step::Recheck(id)) {
             if let Some(job) = self.take_job(i) {
                 self.creating(job, i);
             }

@@ -11,10 +11,10 @@
 //!  engage ────────────────────────────────► Origin ──(domain known; CSDS asked once)──► Begin
 //!
 //!  Begin ──(live session)────────────────────────────────────────────────► Wire
-//!        └─(none)─► Gate ─(page's creator slot free)─► Lock ─(tab lock granted)─► [Poll ×25]─┐
-//!                                                                                           │
-//!    session appeared meanwhile: release, send with it ◄────────────────────────────────────┤
-//!    still none: open it (start page when a report has no identity) holding gate + lock ◄──┘
+//!        └─(none)─► Gate ─(page's creator slot free)─► Lock ─(tab lock granted)─► [Recheck ×25]─┐
+//!                                                                                              │
+//!    session appeared meanwhile: release, send with it ◄───────────────────────────────────────┤
+//!    still none: open it (start page when a report has no identity) holding gate + lock ◄─────┘
 //!
 //!  Wire ──2xx──► (start page? ─► Begin) ─► settle Ok
 //!       ──5xx/429/no answer─► Pause ─(timer, or online when the server set no floor)─► Wire
@@ -40,8 +40,8 @@ use alloc::collections::VecDeque;
 use crate::core::config::Config;
 use crate::core::consent::Consent;
 use crate::core::error::Error;
-use crate::core::json::{uint_text, write_str, Json};
-use crate::core::ports::{HttpAnswer, HttpRequest, NetError};
+use crate::core::json::{uint_text, Json, Writer};
+use crate::core::http::{HttpAnswer, HttpRequest, NetError};
 use crate::core::queue::Queue;
 use crate::core::request::Ids;
 use crate::core::session::Session;
@@ -485,24 +485,18 @@ impl Machine {
 
     /// Emits event `name` with `fields` (lpmon's own names and values, written as text directly).
     fn emit(&mut self, monitor: usize, name: &'static str, fields: &[(&str, Val)]) {
-        let mut data = String::from("{");
+        let mut w = Writer::object();
         for (k, v) in fields {
-            if data.len() > 1 {
-                data.push(',');
-            }
-            write_str(k, &mut data);
-            data.push(':');
             match v {
-                Val::Str(s) => write_str(s, &mut data),
-                Val::Num(n) => data.push_str(&uint_text(*n)),
-                Val::Bool(b) => data.push_str(if *b { "true" } else { "false" }),
-            }
+                Val::Str(s) => w.str(k, s),
+                Val::Num(n) => w.uint(k, *n),
+                Val::Bool(b) => w.bool(k, *b),
+            };
         }
-        data.push('}');
         self.push(Output::Emit {
             monitor,
             name,
-            data,
+            data: w.finish(),
         });
     }
 
@@ -542,4 +536,4 @@ fn pair(s: &Session) -> Ids {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -6,10 +6,9 @@ use crate::prelude::*;
 
 use crate::core::config;
 use crate::core::error::Error;
-use crate::core::json::{quoted, uint_text, Json};
-use crate::core::ports::{HttpAnswer, NetError};
+use crate::core::json::{Json, Writer};
+use crate::core::http::{HttpAnswer, NetError};
 use crate::core::request;
-use crate::core::text::concat;
 
 use super::{Machine, Output};
 
@@ -87,13 +86,9 @@ impl Machine {
         };
         self.origin = match (looked_up, cached) {
             (Ok(o), _) => {
-                let entry = concat(&[
-                    "{\"origin\":",
-                    &quoted(&o),
-                    ",\"at\":",
-                    &uint_text(self.now),
-                    "}",
-                ]);
+                let mut w = Writer::object();
+                w.str("origin", &o).uint("at", self.now);
+                let entry = w.finish();
                 let key = self.csds_key();
                 self.write(key, entry);
                 Origin::Known(o)

@@ -69,7 +69,7 @@ use crate::core::config::Config;
 use crate::core::error::Error;
 use crate::core::json::Json;
 use crate::core::machine::{Input, Machine, Op, Output};
-use crate::core::ports::{HttpAnswer, HttpRequest, NetError};
+use crate::core::http::{HttpAnswer, HttpRequest, NetError};
 
 mod calls;
 mod combine;
@@ -323,4 +323,107 @@ fn err(e: &Error) -> String {
         ),
         other => other.kind().to_string(),
     }
+}
+
+/// The invariant "every input has a test", checked on the sources: each `Input` variant is fed,
+/// and each `Output` variant is expected (by its rendered line), by at least one script outside
+/// this file's helpers. A variant added without a script fails here.
+#[test]
+fn every_input_is_fed_and_every_output_expected_by_a_script() {
+    let machine = include_str!("../mod.rs");
+    let helpers = include_str!("mod.rs");
+    let scripts = [
+        include_str!("calls.rs"),
+        include_str!("combine.rs"),
+        include_str!("consent.rs"),
+        include_str!("queue.rs"),
+        include_str!("sessions.rs"),
+    ]
+    .concat();
+    for v in variants(machine, "pub enum Input {") {
+        let direct = format!("Input::{v}");
+        let covered = scripts.contains(&direct)
+            || helpers_using(helpers, &direct).iter().any(|f| {
+                scripts.contains(&format!(".{f}(")) || scripts.contains(&format!(" {f}("))
+            });
+        assert!(covered, "no script feeds Input::{v}");
+    }
+    // `line` renders each output as `"<prefix>…"`; a script expects it by that prefix.
+    let rendered = helpers
+        .split("pub fn line(")
+        .nth(1)
+        .unwrap()
+        .split("\n}\n")
+        .next()
+        .unwrap();
+    let mut prefixes: Vec<(String, String)> = Vec::new();
+    for arm in rendered.split("Output::").skip(1) {
+        let v = arm.split(|c: char| !c.is_alphanumeric()).next().unwrap();
+        let p = arm
+            .split("format!(")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .nth(1)
+            .unwrap()
+            .split('{')
+            .next()
+            .unwrap();
+        prefixes.push((v.to_string(), p.to_string()));
+    }
+    let outputs = variants(machine, "pub enum Output {");
+    assert_eq!(prefixes.len(), outputs.len(), "`line` renders every output");
+    for (v, p) in &prefixes {
+        // A longer prefix that starts with this one ("remove all " vs "remove ") is not a match.
+        let longer: Vec<&str> = prefixes
+            .iter()
+            .map(|(_, q)| q.as_str())
+            .filter(|q| q.len() > p.len() && q.starts_with(p.as_str()))
+            .collect();
+        let needle = format!("\"{p}");
+        let found = scripts.match_indices(&needle).any(|(i, _)| {
+            let rest = &scripts[i + 1..];
+            !longer.iter().any(|q| rest.starts_with(q))
+        });
+        assert!(found, "no script expects Output::{v} (`{p}…`)");
+    }
+}
+
+/// The variant names of the enum whose declaration starts with `head` in `src`.
+pub fn variants(src: &str, head: &str) -> Vec<String> {
+    let body = src
+        .split(head)
+        .nth(1)
+        .unwrap()
+        .split("\n}\n")
+        .next()
+        .unwrap();
+    body.lines()
+        .filter(|l| l.starts_with("    ") && !l.starts_with("     "))
+        .map(str::trim)
+        .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_uppercase()))
+        .map(|l| {
+            l.split(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+/// The helper functions of `src` whose bodies contain `needle`.
+pub fn helpers_using(src: &str, needle: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, _) in src.match_indices(needle) {
+        if let Some(at) = src[..i].rfind("fn ") {
+            let name: String = src[at + 3..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out
 }
