@@ -285,8 +285,9 @@ impl Machine {
     /// Takes the reports waiting right behind `key` into its request while they can share it:
     /// same page, identities, consumer and entry points, no impressions of a session, never
     /// failed (a refused combined request goes again report by report), and within the
-    /// keepalive budget together (their stored texts are longer than the body they make). Their
-    /// attributes follow in call order; their jobs ride in this one.
+    /// keepalive budget together (their stored texts are longer than the body they make), at most
+    /// [`queue::MAX_TOGETHER`] in one request. Their attributes follow in call order; their jobs
+    /// ride in this one.
     fn gather(&mut self, key: &str, job: &mut Job) {
         const SHAPE: [&str; 4] = ["pageId", "identities", "consumerId", "entryPoints"];
         // Compared as text: no structural equality of JSON values in the wasm.
@@ -305,6 +306,7 @@ impl Machine {
             if s.failures > 0
                 || s.entry.sid.is_some()
                 || budget > queue::KEEPALIVE_BUDGET
+                || job.riders.len() + 1 >= queue::MAX_TOGETHER
                 || pick(&s.entry.body, &SHAPE).to_text() != shape
             {
                 break;

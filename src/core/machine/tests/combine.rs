@@ -448,35 +448,28 @@ fn withdrawn_consent_ends_every_report_of_a_combined_request_with_its_answer() {
 }
 
 #[test]
-fn a_hundred_reports_made_at_once_take_two_requests_with_every_attribute_once_in_call_order() {
+fn a_hundred_reports_made_at_once_take_five_requests_of_at_most_25_with_every_attribute_once_in_call_order() {
     let mut s = Script::with_session(CONFIG);
     for i in 0..100 {
         s.call(Op::Report, &search(&format!("w{i}")));
     }
     s.take();
-    s.answer(3, 200, &session("V1", "S1"));
-    s.take();
-    s.answer(4, 200, &session("V1", "S1"));
-    let out = s.take();
-    let resolved: Vec<_> = out
-        .iter()
-        .filter(|l| l.starts_with("resolve"))
-        .cloned()
-        .collect();
+    // The first goes alone; at each answer the next request takes up to 25 reports.
+    let mut resolved = Vec::new();
+    let mut id = 3;
+    while s.sent.iter().any(|(i, _)| *i == id) {
+        s.answer(id, 200, &session("V1", "S1"));
+        resolved.extend(s.take().into_iter().filter(|l| l.starts_with("resolve")));
+        id += 1;
+    }
     assert_eq!(
         resolved,
-        (3..=101)
-            .map(|c| format!("resolve {c} {OK}"))
-            .collect::<Vec<_>>()
+        (2..=101).map(|c| format!("resolve {c} {OK}")).collect::<Vec<_>>()
     );
-    assert!(!out.iter().any(|l| l.starts_with("send")));
-    assert_eq!(
-        s.sent.len(),
-        3,
-        "the engage, the first report, the other 99 together"
-    );
-    let mut all = words(&s, 3);
-    all.extend(words(&s, 4));
+    assert_eq!(s.sent.len(), 6, "the engage, then five report requests");
+    let sizes: Vec<usize> = (3..=7).map(|r| words(&s, r).len()).collect();
+    assert_eq!(sizes, [1, 25, 25, 25, 24]);
+    let all: Vec<String> = (3..=7).flat_map(|r| words(&s, r)).collect();
     assert_eq!(all, (0..100).map(|i| format!("w{i}")).collect::<Vec<_>>());
 }
 
