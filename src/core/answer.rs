@@ -40,6 +40,15 @@ pub enum Verdict {
     Fail(Error),
 }
 
+/// The `internalCode` and `message` of an answer's parsed body ("" without a message).
+pub fn code_and_message(body: Option<&Json>) -> (Option<i64>, &str) {
+    let field = |name| body.and_then(|b| b.get(name));
+    (
+        field("internalCode").and_then(Json::as_i64),
+        field("message").and_then(Json::as_str).unwrap_or_default(),
+    )
+}
+
 /// Classifies a transport result; `report` when it answers a report, which any 2xx delivered
 /// (the docs show ids in its answer, related APIs answer 200 or 204 with no body).
 pub fn classify(result: &Result<HttpAnswer, NetError>, report: bool) -> Verdict {
@@ -53,15 +62,7 @@ pub fn classify(result: &Result<HttpAnswer, NetError>, report: bool) -> Verdict 
         Err(NetError::Timeout) => return retry(Error::Network("the request timed out".into())),
     };
     let parsed = Json::parse(&a.body).ok();
-    let code = parsed
-        .as_ref()
-        .and_then(|b| b.get("internalCode"))
-        .and_then(Json::as_i64);
-    let message = parsed
-        .as_ref()
-        .and_then(|b| b.get("message"))
-        .and_then(Json::as_str)
-        .unwrap_or_default();
+    let (code, message) = code_and_message(parsed.as_ref());
     let error = |text: &str| Error::Http {
         status: a.status,
         internal_code: code,

@@ -10,6 +10,17 @@ pub fn pause_ms(delays: &[u32], attempt: usize, min_ms: u32, random_permille: u3
     Some(jittered.max(min_ms))
 }
 
+/// The next number of an xorshift32 sequence in `state` (never 0 once seeded non-zero): the
+/// machines' jitter and page ids need spread, not secrecy.
+pub fn xorshift32(state: &mut u32) -> u32 {
+    let mut x = *state;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    *state = x;
+    x
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,3 +48,4 @@ mod tests {
         assert_eq!(pause_ms(&[0], 0, 0, 500), Some(0));
     }
 }
+

@@ -379,14 +379,8 @@ impl AgentMachine {
         self.next_id
     }
 
-    /// xorshift32: jitter needs spread, not secrecy.
     fn random(&mut self) -> u32 {
-        let mut x = self.rng;
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        self.rng = x;
-        x
+        retry::xorshift32(&mut self.rng)
     }
 }
 

@@ -5,7 +5,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use crate::core::answer::{retry_after_ms, MIN_THROTTLE_MS};
+use crate::core::answer::{code_and_message, retry_after_ms, MIN_THROTTLE_MS};
 use crate::core::error::Error;
 use crate::core::json::Json;
 use crate::core::http::{HttpAnswer, NetError};
@@ -64,15 +64,7 @@ pub fn classify(result: &Result<HttpAnswer, NetError>) -> Outcome {
         }
     };
     let parsed = Json::parse(&a.body).ok();
-    let code = parsed
-        .as_ref()
-        .and_then(|b| b.get("internalCode"))
-        .and_then(Json::as_i64);
-    let server_message = parsed
-        .as_ref()
-        .and_then(|b| b.get("message"))
-        .and_then(Json::as_str)
-        .unwrap_or_default();
+    let (code, server_message) = code_and_message(parsed.as_ref());
     let error = |message: &str| Error::Http {
         status: a.status,
         internal_code: code,

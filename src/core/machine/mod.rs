@@ -41,6 +41,7 @@ use crate::core::config::Config;
 use crate::core::consent::Consent;
 use crate::core::error::Error;
 use crate::core::json::{uint_text, Json, Writer};
+use crate::core::retry;
 use crate::core::http::{HttpAnswer, HttpRequest, NetError};
 use crate::core::queue::Queue;
 use crate::core::request::Ids;
@@ -451,14 +452,8 @@ impl Machine {
         self.next_id
     }
 
-    /// xorshift32: jitter and page ids need spread, not secrecy.
     fn random(&mut self) -> u32 {
-        let mut x = self.rng;
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        self.rng = x;
-        x
+        retry::xorshift32(&mut self.rng)
     }
 
     /// Stores `value` under `key`, unless consent is not granted (then nothing is stored).
