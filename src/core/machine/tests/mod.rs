@@ -1,7 +1,7 @@
 //! The machine's tests are scripts: inputs in, the exact outputs asserted (rendered as short
 //! lines, see [`line`]). Races are input orders.
 //!
-//! Coverage of the async core's tests (removed in 00a5dba; their last versions are in f2c1d80:
+//! Coverage of the tests of the executor-driven core it replaced (removed in 00a5dba; their last versions are in f2c1d80:
 //! `src/core/{monitor,queue,consent,visitor}_tests.rs`), old test → script test here:
 //!
 //! | old test | script test |
