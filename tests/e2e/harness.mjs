@@ -163,6 +163,17 @@ export async function closeBrowserSuite(suite) {
   await suite?.emu?.stop();
 }
 
+/** A fresh browser context for the next test of `suite`. `previous` is closed first, so calls still
+ * in flight cannot land in the next test's journal. Then the emulator is reset once it is quiet,
+ * and the site proxy's routes, init scripts and journal are forgotten, unless `keepSite` is set
+ * (a suite whose init scripts hold for all its tests). */
+export async function freshContext(suite, previous, { keepSite = false } = {}) {
+  await previous?.close();
+  await suite.ctl.resetWhenQuiet();
+  if (!keepSite) suite.site?.clear();
+  return suite.browser.newContext();
+}
+
 /** A new tab of `browser` on the ESM example page in manual mode (`site` + esm.html?manual, no
  * monitor yet), once the page is ready, with localStorage cleared (and sessionStorage too with
  * `{ session: true }`). */

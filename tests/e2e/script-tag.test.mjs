@@ -2,7 +2,7 @@
 // order, streaming compilation of the .wasm, and quiet degradation when a CSP blocks wasm.
 import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowserSuite, closeBrowserSuite, calls, eventually } from './harness.mjs';
+import { openBrowserSuite, closeBrowserSuite, freshContext, calls, eventually } from './harness.mjs';
 import { BROWSERS } from './browsers.mjs';
 
 // A page that never answers must fail the test, not hang the run.
@@ -17,11 +17,7 @@ after(async () => {
   await closeBrowserSuite(suite);
 });
 beforeEach(async () => {
-  // Close the previous pages first: calls still in flight must not land in this test's journal.
-  await context?.close();
-  await ctl.resetWhenQuiet();
-  site.clear();
-  context = await browser.newContext();
+  context = await freshContext(suite, context);
 });
 
 /** A tab whose uncaught errors are in `errors()`; lpmon.js arrives `delayMs` late so that early calls queue. */

@@ -4,7 +4,7 @@
 // warning is read in Chromium only: WebDriver classic cannot read a page's console).
 import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowserSuite, closeBrowserSuite, calls, eventually, EXAMPLE_CAMPAIGNS, ACCOUNT, APP } from './harness.mjs';
+import { openBrowserSuite, closeBrowserSuite, freshContext, calls, eventually, EXAMPLE_CAMPAIGNS, ACCOUNT, APP } from './harness.mjs';
 import { BROWSERS } from './browsers.mjs';
 
 const T = { timeout: 60000 };
@@ -19,10 +19,7 @@ for (const name of BROWSERS) {
       await closeBrowserSuite(suite);
     });
     beforeEach(async () => {
-      await context?.close();
-      await ctl.resetWhenQuiet();
-      site.clear();
-      context = await browser.newContext();
+      context = await freshContext(suite, context);
     });
 
     /** The impression events that reached the emulator, in order: [{type, ...sde, query}]. */

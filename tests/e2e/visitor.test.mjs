@@ -6,7 +6,7 @@
 // in sessionStorage, so it survives a reload. Moving it does not fire the page's timers.
 import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowserSuite, closeBrowserSuite } from './harness.mjs';
+import { openBrowserSuite, closeBrowserSuite, freshContext } from './harness.mjs';
 import { BROWSERS } from './browsers.mjs';
 
 const T = { timeout: 120000 };
@@ -47,9 +47,7 @@ for (const name of BROWSERS) {
       await closeBrowserSuite(suite);
     });
     beforeEach(async () => {
-      await context?.close();
-      await ctl.resetWhenQuiet();
-      context = await browser.newContext();
+      context = await freshContext(suite, context, { keepSite: true });
       tab = await context.newTab();
       // Fake timers from the first script on; time still flows until a test moves it.
       if (name === 'chromium') await tab.page.clock.install();
