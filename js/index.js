@@ -1,12 +1,14 @@
 // lpmon's ESM entry. It wraps the wasm-bindgen glue so that importing lpmon never touches
 // `window` (server-side rendering stays safe) and so that using it before `init()` or outside a
 // browser fails with an LpmonError of kind "config" instead of a TypeError from the glue.
-import initWasm, * as glue from '../pkg/lpmon.js';
-import { withTrack } from './track.js';
-import { watch } from './audit.js';
+//
+// The glue, track.js and audit.js are imported by init(), together with the .wasm fetch, rather
+// than statically: with static imports the browser fetches this file, then those, and only then
+// (when init() runs) the .wasm, three round trips one after the other instead of two.
 
 let started = null;
 let ready = false;
+let glue, withTrack, watch; // set by init()
 
 function configError(message) {
   const e = new Error(message);
@@ -32,10 +34,20 @@ export default function init(input) {
   const outside = browserless();
   if (outside) return Promise.reject(outside);
   if (!started) {
-    started = initWasm(input === undefined ? undefined : input).then((out) => {
-      ready = true;
-      return out;
-    });
+    // The glue's own default, fetched now so that it downloads while the modules do (the glue
+    // streams it into WebAssembly.instantiateStreaming once it has arrived).
+    const wasm = input === undefined ? fetch(new URL('../pkg/lpmon_bg.wasm', import.meta.url)) : input;
+    if (input === undefined) wasm.catch(() => {}); // reported through init() once the glue awaits it
+    started = Promise.all([import('../pkg/lpmon.js'), import('./track.js'), import('./audit.js')])
+      .then(([g, t, a]) => {
+        ({ withTrack } = t);
+        ({ watch } = a);
+        return g.default(input === undefined ? { module_or_path: wasm } : input).then((out) => {
+          glue = g;
+          ready = true;
+          return out;
+        });
+      });
     started.catch(() => { started = null; });
   }
   return started;
