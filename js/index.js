@@ -36,13 +36,13 @@ export default function init(input) {
   if (!started) {
     // The glue's own default, fetched now so that it downloads while the modules do (the glue
     // streams it into WebAssembly.instantiateStreaming once it has arrived).
-    const wasm = input === undefined ? fetch(new URL('../pkg/lpmon_bg.wasm', import.meta.url)) : input;
-    if (input === undefined) wasm.catch(() => {}); // reported through init() once the glue awaits it
+    const wasm = input === undefined ? fetch(new URL('../pkg/lpmon_bg.wasm', import.meta.url)) : undefined;
+    wasm?.catch(() => {}); // a failure is reported through init(), once the glue awaits it
     started = Promise.all([import('../pkg/lpmon.js'), import('./track.js'), import('./audit.js')])
       .then(([g, t, a]) => {
         ({ withTrack } = t);
         ({ watch } = a);
-        return g.default(input === undefined ? { module_or_path: wasm } : input).then((out) => {
+        return g.default(wasm ? { module_or_path: wasm } : input).then((out) => {
           glue = g;
           ready = true;
           return out;
