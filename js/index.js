@@ -1,10 +1,8 @@
 // lpmon's ESM entry. It wraps the wasm-bindgen glue so that importing lpmon never touches
 // `window` (server-side rendering stays safe) and so that using it before `init()` or outside a
 // browser fails with an LpmonError of kind "config" instead of a TypeError from the glue.
-//
-// The glue, track.js and audit.js are imported by init(), together with the .wasm fetch, rather
-// than statically: with static imports the browser fetches this file, then those, and only then
-// (when init() runs) the .wasm, three round trips one after the other instead of two.
+// init() imports the glue, track.js and audit.js while the .wasm downloads: static imports would
+// add a round trip before the .wasm request.
 
 let started = null;
 let ready = false;
@@ -34,10 +32,9 @@ export default function init(input) {
   const outside = browserless();
   if (outside) return Promise.reject(outside);
   if (!started) {
-    // The glue's own default, fetched now so that it downloads while the modules do (the glue
-    // streams it into WebAssembly.instantiateStreaming once it has arrived).
+    // The glue's default .wasm, fetched now; the glue streams it into instantiateStreaming.
     const wasm = input === undefined ? fetch(new URL('../pkg/lpmon_bg.wasm', import.meta.url)) : undefined;
-    wasm?.catch(() => {}); // a failure is reported through init(), once the glue awaits it
+    wasm?.catch(() => {}); // init() reports a failure, once the glue awaits it
     started = Promise.all([import('../pkg/lpmon.js'), import('./track.js'), import('./audit.js')])
       .then(([g, t, a]) => {
         ({ withTrack } = t);
