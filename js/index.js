@@ -1,12 +1,12 @@
 // lpmon's ESM entry. It wraps the wasm-bindgen glue so that importing lpmon never touches
 // `window` (server-side rendering stays safe) and so that using it before `init()` or outside a
 // browser fails with an LpmonError of kind "config" instead of a TypeError from the glue.
-import initWasm, * as glue from '../pkg/lpmon.js';
-import { withTrack } from './track.js';
-import { watch } from './audit.js';
+// init() imports the glue, track.js and audit.js while the .wasm downloads: static imports would
+// add a round trip before the .wasm request.
 
 let started = null;
 let ready = false;
+let glue, withTrack, watch; // set by init()
 
 function configError(message) {
   const e = new Error(message);
@@ -32,10 +32,19 @@ export default function init(input) {
   const outside = browserless();
   if (outside) return Promise.reject(outside);
   if (!started) {
-    started = initWasm(input === undefined ? undefined : input).then((out) => {
-      ready = true;
-      return out;
-    });
+    // The glue's default .wasm, fetched now; the glue streams it into instantiateStreaming.
+    const wasm = input === undefined ? fetch(new URL('../pkg/lpmon_bg.wasm', import.meta.url)) : undefined;
+    wasm?.catch(() => {}); // init() reports a failure, once the glue awaits it
+    started = Promise.all([import('../pkg/lpmon.js'), import('./track.js'), import('./audit.js')])
+      .then(([g, t, a]) => {
+        ({ withTrack } = t);
+        ({ watch } = a);
+        return g.default(wasm ? { module_or_path: wasm } : input).then((out) => {
+          glue = g;
+          ready = true;
+          return out;
+        });
+      });
     started.catch(() => { started = null; });
   }
   return started;
