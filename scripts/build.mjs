@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { root, run, fail, env } from './tools.mjs';
 import { shortenPackage } from './short-names.mjs';
 import { stubAllocFailure, NAMED_WASM, NAMED_AGENT_WASM } from './alloc-failure.mjs';
+import { zeroDeadData } from './dead-data.mjs';
 
 const pkg = join(root, 'pkg');
 const dist = join(root, 'dist');
@@ -56,6 +57,11 @@ writeFileSync(wasm, stub.bytes);
 // Optimized with names kept (the same code as with --strip-debug), so the symbol check sees what
 // ships; the names go in the next run.
 await step('wasm-opt', 'wasm-opt', [...WASM_OPT_FLAGS.filter((f) => f !== '--strip-debug'), '--debuginfo', wasm, '-o', wasm]);
+// The constants of the code that path alone reached stay in the data section: zeroed
+// (scripts/dead-data.mjs).
+const dead = zeroDeadData(readFileSync(wasm), wasm);
+if (dead.zeroed === 0) fail('dead-data: nothing to zero; the leftovers changed, update scripts/dead-data.mjs');
+writeFileSync(wasm, dead.bytes);
 copyFileSync(wasm, NAMED_WASM);
 // Then imports and exports get one- or two-letter names (a run of its own: --converge would
 // repeat the pass); scripts/short-names.mjs rewrites the glue and its types with the mapping.
@@ -96,6 +102,7 @@ const agentStub = stubAllocFailure(readFileSync(agentWasm));
 if (agentStub.stubbed.length !== 2) fail(`alloc-failure (agent): expected 2 functions to stub, found ${agentStub.stubbed.join(', ') || 'none'}`);
 writeFileSync(agentWasm, agentStub.bytes);
 await step('wasm-opt (agent)', 'wasm-opt', [...WASM_OPT_FLAGS.filter((f) => f !== '--strip-debug'), '--debuginfo', agentWasm, '-o', agentWasm]);
+writeFileSync(agentWasm, zeroDeadData(readFileSync(agentWasm), agentWasm).bytes);
 copyFileSync(agentWasm, NAMED_AGENT_WASM);
 await step('wasm-opt (agent, strip names)', 'wasm-opt', [...features, '--strip-debug', agentWasm, '-o', agentWasm]);
 // --bundle: the agent build shares the platform, so its glue imports the same JS primitives.
