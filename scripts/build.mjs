@@ -8,6 +8,7 @@ import { root, run, fail, env } from './tools.mjs';
 import { shortenPackage } from './short-names.mjs';
 import { stubAllocFailure, NAMED_WASM, NAMED_AGENT_WASM } from './alloc-failure.mjs';
 import { zeroDeadData } from './dead-data.mjs';
+import { stubNeverCalled } from './never-called.mjs';
 
 const pkg = join(root, 'pkg');
 const dist = join(root, 'dist');
@@ -54,6 +55,14 @@ writeFileSync(dts, typed);
 const stub = stubAllocFailure(readFileSync(wasm));
 if (stub.stubbed.length !== 2) fail(`alloc-failure: expected 2 functions to stub, found ${stub.stubbed.join(', ') || 'none'}`);
 writeFileSync(wasm, stub.bytes);
+// So do functions that are linked but never run (scripts/never-called.mjs checks why).
+function stubUnused(file) {
+  let out;
+  try { out = stubNeverCalled(readFileSync(file), file); } catch (e) { fail(e.message); }
+  if (out.stubbed.length !== 1) fail(`never-called: expected 1 function to stub in ${file}, found ${out.stubbed.join(', ') || 'none'}`);
+  writeFileSync(file, out.bytes);
+}
+stubUnused(wasm);
 // Optimized with names kept (the same code as with --strip-debug), so the symbol check sees what
 // ships; the names go in the next run.
 await step('wasm-opt', 'wasm-opt', [...WASM_OPT_FLAGS.filter((f) => f !== '--strip-debug'), '--debuginfo', wasm, '-o', wasm]);
@@ -105,6 +114,7 @@ writeFileSync(agentDts, readFileSync(agentDts, 'utf8').replace(/^\s*\[Symbol\.di
 const agentStub = stubAllocFailure(readFileSync(agentWasm));
 if (agentStub.stubbed.length !== 2) fail(`alloc-failure (agent): expected 2 functions to stub, found ${agentStub.stubbed.join(', ') || 'none'}`);
 writeFileSync(agentWasm, agentStub.bytes);
+stubUnused(agentWasm);
 await step('wasm-opt (agent)', 'wasm-opt', [...WASM_OPT_FLAGS.filter((f) => f !== '--strip-debug'), '--debuginfo', agentWasm, '-o', agentWasm]);
 writeFileSync(agentWasm, zeroDeadData(readFileSync(agentWasm), agentWasm).bytes);
 copyFileSync(agentWasm, NAMED_AGENT_WASM);
