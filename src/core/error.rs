@@ -106,7 +106,7 @@ mod tests {
         assert_eq!(e.message(), "HTTP 503: busy");
         assert_eq!(Error::invalid(&["a", "b"]).message(), "ab");
         assert_eq!(Error::config(&["x"]).kind(), "config");
-        assert_eq!(Error::Network("offline".into()).kind(), "network");
+        assert_eq!(Error::Network("offline").kind(), "network");
         let queued = Error::Queued(Box::new(e.clone()));
         assert_eq!((queued.kind(), queued.message()), ("http", e.message()));
         assert_eq!(queued.cause(), &e);
