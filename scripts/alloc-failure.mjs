@@ -34,6 +34,12 @@ function leb(n) {
 
 /** `bytes` with the bodies of the functions named by STUBBED replaced; `stubbed` names them. */
 export function stubAllocFailure(bytes) {
+  return stubFunctions(bytes, STUBBED);
+}
+
+/** `bytes` with the bodies of the functions whose names match one of `patterns` replaced by
+ * `unreachable`; `stubbed` names them. */
+export function stubFunctions(bytes, patterns) {
   const sections = [];
   const r = reader(bytes, 8);
   while (r.p < bytes.length) {
@@ -75,7 +81,7 @@ export function stubAllocFailure(bytes) {
           const l = q.u();
           const name = Buffer.from(bytes.subarray(q.p, q.p + l)).toString();
           q.p += l;
-          if (STUBBED.some((re) => re.test(name))) targets.set(index - imported, name);
+          if (patterns.some((re) => re.test(name))) targets.set(index - imported, name);
         }
       }
       q.p = se;

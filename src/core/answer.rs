@@ -56,10 +56,10 @@ pub fn classify(result: &Result<HttpAnswer, NetError>, report: bool) -> Verdict 
         Ok(a) => a,
         Err(NetError::Failed) => {
             return retry(Error::Network(
-                "the request failed (offline, or the server could not be reached)".into(),
+                "the request failed (offline, or the server could not be reached)",
             ))
         }
-        Err(NetError::Timeout) => return retry(Error::Network("the request timed out".into())),
+        Err(NetError::Timeout) => return retry(Error::Network("the request timed out")),
     };
     let parsed = Json::parse(&a.body).ok();
     let (code, message) = code_and_message(parsed.as_ref());

@@ -8,7 +8,7 @@ use crate::core::consent::Consent;
 use crate::core::error::Error;
 use crate::core::ids;
 use crate::core::json::Json;
-use crate::core::text::{concat, split_once};
+use crate::core::text::{concat, split_once, trim};
 
 /// The CSDS origin used when the config names none.
 pub const DEFAULT_CSDS: &str = "https://api.liveperson.net";
@@ -148,7 +148,7 @@ fn required_str(v: &Json, key: &str) -> Result<String, Error> {
 fn optional_str(v: &Json, key: &str) -> Result<Option<String>, Error> {
     match v.get(key) {
         None | Some(Json::Null) => Ok(None),
-        Some(Json::Str(s)) => Ok(Some(s.trim().into())),
+        Some(Json::Str(s)) => Ok(Some(trim(s).into())),
         // Account ids are often written as numbers in page code.
         Some(Json::Num(n)) if key == "accountId" => Ok(Some(n.clone())),
         Some(_) => Err(Error::config(&[key, " must be a string"])),
@@ -183,7 +183,7 @@ pub(crate) fn delays(r: &Json) -> Result<Vec<u32>, Error> {
 /// Turns a configured `domain`/`csds` into an origin: a bare host means https; a full origin may
 /// use http only for a loopback host. Paths, credentials, queries and fragments are refused.
 pub fn origin(what: &str, input: &str) -> Result<String, Error> {
-    let input = input.trim();
+    let input = trim(input);
     let (scheme, rest) = match split_once(input, "://") {
         Some((s, r)) => (s.to_ascii_lowercase(), r),
         None => ("https".into(), input),
@@ -211,7 +211,7 @@ pub fn origin(what: &str, input: &str) -> Result<String, Error> {
 
 /// The origin for a host named by CSDS: https, except http for loopback (the local emulator).
 pub fn origin_for_base_uri(base: &str) -> Option<String> {
-    let base = base.trim().to_ascii_lowercase();
+    let base = trim(base).to_ascii_lowercase();
     let scheme = if is_loopback(authority_host(&base)?) {
         "http://"
     } else {

@@ -28,7 +28,7 @@ pub enum Error {
     },
     /// No answer: fetch failed, timed out or the browser is offline.
     #[error("network: {0}")]
-    Network(String),
+    Network(&'static str),
     /// Consent is pending past the waiting room's bound, denied, or was withdrawn: nothing was
     /// stored or sent.
     #[error("consent: {0}")]
@@ -63,8 +63,8 @@ impl Error {
     /// The human-readable message (built without the formatting machinery).
     pub fn message(&self) -> String {
         match self {
-            Error::Config(m) | Error::Validation(m) | Error::Network(m) => m.clone(),
-            Error::Consent(m) => (*m).into(),
+            Error::Config(m) | Error::Validation(m) => m.clone(),
+            Error::Network(m) | Error::Consent(m) => (*m).into(),
             Error::Queued(e) => e.message(),
             Error::Http {
                 status, message, ..
@@ -106,7 +106,7 @@ mod tests {
         assert_eq!(e.message(), "HTTP 503: busy");
         assert_eq!(Error::invalid(&["a", "b"]).message(), "ab");
         assert_eq!(Error::config(&["x"]).kind(), "config");
-        assert_eq!(Error::Network("offline".into()).kind(), "network");
+        assert_eq!(Error::Network("offline").kind(), "network");
         let queued = Error::Queued(Box::new(e.clone()));
         assert_eq!((queued.kind(), queued.message()), ("http", e.message()));
         assert_eq!(queued.cause(), &e);

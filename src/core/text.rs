@@ -53,9 +53,49 @@ pub fn split_once<'a>(hay: &'a str, needle: &str) -> Option<(&'a str, &'a str)> 
     Some((hay.get(..at)?, hay.get(at + needle.len()..)?))
 }
 
+/// `s.trim()`, with the same White_Space set written out: `str::trim` looks it up in a Unicode
+/// table that is only linked for it (measured: 55 B gzip less).
+pub fn trim(s: &str) -> &str {
+    s.trim_matches(is_space)
+}
+
+/// Unicode White_Space, as `char::is_whitespace`.
+fn is_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t'..='\r'
+            | ' '
+            | '\u{85}'
+            | '\u{a0}'
+            | '\u{1680}'
+            | '\u{2000}'..='\u{200a}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{202f}'
+            | '\u{205f}'
+            | '\u{3000}'
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_is_str_trim() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_space(c), c.is_whitespace(), "U+{:04X}", c as u32);
+        }
+        for s in [
+            " \u{a0}a b\u{3000}\n",
+            "",
+            "\u{2029}",
+            "x",
+            "\u{200b}y\u{200b}",
+        ] {
+            assert_eq!(trim(s), s.trim());
+        }
+    }
 
     #[test]
     fn search() {

@@ -81,7 +81,7 @@ impl AgentConfig {
             return Err(Error::config(&["createAgentClient needs a config object"]));
         }
         let account_id = match v.get("accountId") {
-            Some(Json::Str(s)) => String::from(s.trim()),
+            Some(Json::Str(s)) => String::from(crate::core::text::trim(s)),
             // Account ids are often written as numbers in page code.
             Some(Json::Num(n)) => n.clone(),
             _ => return Err(Error::config(&["accountId is required"])),

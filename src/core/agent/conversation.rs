@@ -10,6 +10,7 @@ use crate::prelude::*;
 use crate::core::client_props;
 use crate::core::error::Error;
 use crate::core::json::{Json, Writer};
+use crate::core::text::trim;
 
 /// The JSON text of `{campaignInfo: {campaignId, engagementId}, conversationContext: {type:
 /// "SharkContext", visitorId, sessionId, interactionContextId, lang?}}` from the first `expose`
@@ -17,7 +18,7 @@ use crate::core::json::{Json, Writer};
 pub fn conversation_context<'a>(engage: &'a Json, options: &Json) -> Result<String, Error> {
     let lang = match (options, options.get("lang")) {
         (Json::Null, _) | (Json::Obj(_), None | Some(Json::Null)) => None,
-        (Json::Obj(_), Some(Json::Str(s))) if !s.trim().is_empty() => Some(s.trim()),
+        (Json::Obj(_), Some(Json::Str(s))) if !trim(s).is_empty() => Some(trim(s)),
         _ => {
             return Err(Error::invalid(&[
                 "options.lang must be a language tag such as 'en-US'",

@@ -337,7 +337,7 @@ impl AgentMachine {
             Owner::Lookup(service) => {
                 let origin = result
                     .map_err(|e| match e {
-                        Error::Network(_) => Error::Network("CSDS could not be reached".into()),
+                        Error::Network(_) => Error::Network("CSDS could not be reached"),
                         other => other,
                     })
                     .and_then(|body| base_origin(&body, service));

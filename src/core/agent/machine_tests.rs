@@ -277,7 +277,7 @@ fn a_failed_csds_lookup_rejects_every_joined_call_and_is_not_kept() {
     );
     assert_eq!(s.wait(2, ms), [send(3, csds, None)]);
     let out = s.fail(3, NetError::Timeout);
-    let network = Error::Network("CSDS could not be reached".into());
+    let network = Error::Network("CSDS could not be reached");
     assert_eq!(
         out,
         [

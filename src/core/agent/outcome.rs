@@ -51,14 +51,13 @@ pub fn classify(result: &Result<HttpAnswer, NetError>) -> Outcome {
         Ok(a) => a,
         Err(NetError::Failed) => return Outcome::Retry {
             error: Error::Network(
-                "the request failed (offline, blocked by CORS, or the server could not be reached)"
-                    .into(),
+                "the request failed (offline, blocked by CORS, or the server could not be reached)",
             ),
             min_delay_ms: 0,
         },
         Err(NetError::Timeout) => {
             return Outcome::Retry {
-                error: Error::Network("the request timed out".into()),
+                error: Error::Network("the request timed out"),
                 min_delay_ms: 0,
             }
         }

@@ -81,7 +81,7 @@ impl Machine {
     /// Why a call stopped before its end: consent withdrawn, or `reset()`.
     pub(super) fn halted(&self) -> Error {
         if self.consent == Consent::Granted {
-            Error::Network("stopped by reset(): not sent".into())
+            Error::Network("stopped by reset(): not sent")
         } else {
             consent::refused()
         }

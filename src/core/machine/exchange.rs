@@ -249,7 +249,7 @@ impl Machine {
                 self.end_plain(
                     &job,
                     Err(Error::Network(
-                        "the report was dropped: the queue of unsent reports was full".into(),
+                        "the report was dropped: the queue of unsent reports was full",
                     )),
                 );
             }
@@ -337,7 +337,7 @@ impl Machine {
             return self.end(
                 job,
                 Err(Error::Network(
-                    "the session could not be kept; is the clock changing?".into(),
+                    "the session could not be kept; is the clock changing?",
                 )),
             );
         }

@@ -69,7 +69,7 @@ impl Machine {
             _ => return false,
         };
         let looked_up = match result {
-            Err(_) => Err(Error::Network("CSDS could not be reached".into())),
+            Err(_) => Err(Error::Network("CSDS could not be reached")),
             Ok(a) => {
                 let base = Json::parse(&a.body)
                     .ok()
