@@ -12,9 +12,8 @@ extern "C" {
     pub fn http(url: &str, init: &str, timeout_ms: u32) -> Promise;
     /// Sets the one callback of answers, timers, locks and page events.
     pub fn bind(on: &JsValue);
-    /// `http` with `body` (none when empty), answered through the callback with `tag` (0: nobody
-    /// listens).
-    pub fn request(tag: u32, url: &str, init: &str, body: &str, timeout_ms: u32);
+    /// `http`, answered through the callback with `tag` (0: nobody listens).
+    pub fn request(tag: u32, url: &str, init: &str, timeout_ms: u32);
     /// Calls back with `tag` after `ms`; returns the handle for `clear_timer`.
     pub fn timer(tag: u32, ms: u32) -> f64;
     /// Cancels a timer.

@@ -5,17 +5,15 @@
 
 const g = globalThis;
 
-/** fetch(url, init) with a timeout; `init` is the RequestInit as JSON text, and `body` (when
- * given) its body. Resolves, never rejects, to `{status, body, retryAfter}`; without an answer
- * `status` is 0 (offline, DNS, CORS, body cut off) or 1 (the timeout aborted the request),
- * statuses no response has. */
-export async function http(url, init, timeoutMs, body) {
+/** fetch(url, init) with a timeout; `init` is the RequestInit as JSON text. Resolves, never
+ * rejects, to `{status, body, retryAfter}`; without an answer `status` is 0 (offline, DNS, CORS,
+ * body cut off) or 1 (the timeout aborted the request), statuses no response has. */
+export async function http(url, init, timeoutMs) {
   let signal;
   // A browser that knows it is offline is not asked to try: lpmon waits for 'online' instead.
   if (g.navigator && g.navigator.onLine === false) return { status: 0, body: '' };
   try {
     init = JSON.parse(init);
-    if (body) init.body = body;
     // The browser's own timer: no closure to create and clear on every call.
     try { init.signal = signal = AbortSignal.timeout(timeoutMs); } catch (_) { /* no timeout */ }
     const r = await fetch(url, init);
@@ -36,13 +34,13 @@ export function bind(f) {
   on = f;
 }
 
-/** `http` with `body`, then `on(3, tag, answer)`; a tag of 0 lets the request finish on its own.
- * The fetch starts in a microtask, once the wasm has returned: in Chromium a fetch() made with
- * wasm frames on the stack took ~0.1 ms longer (bench/calls.js under the bench's DevTools
- * session). A microtask runs before any other task: requests still leave in the order made, and
- * those of a page-hide hand-over before the page goes. */
-export function request(tag, url, init, body, timeoutMs) {
-  Promise.resolve().then(() => { http(url, init, timeoutMs, body).then((a) => tag && on(3, tag, a)); });
+/** `http`, then `on(3, tag, answer)`; a tag of 0 lets the request finish on its own. The fetch
+ * starts in a microtask, once the wasm has returned: in Chromium a fetch() made with wasm frames
+ * on the stack took ~0.1 ms longer (bench/calls.js under the bench's DevTools session). A
+ * microtask runs before any other task: requests still leave in the order made, and those of a
+ * page-hide hand-over before the page goes. */
+export function request(tag, url, init, timeoutMs) {
+  Promise.resolve().then(() => http(url, init, timeoutMs).then((a) => tag && on(3, tag, a)));
 }
 
 /** `on(4, tag)` after `ms` milliseconds; returns what `clearTimer` takes. */

@@ -13,18 +13,13 @@ use wasm_bindgen::prelude::*;
 
 /// The RequestInit of `req` as JSON text.
 pub fn init(req: &HttpRequest) -> String {
-    init_text(req, true)
-}
-
-/// The RequestInit of `req` as JSON text, with its body or without (then it travels beside).
-fn init_text(req: &HttpRequest, with_body: bool) -> String {
     let mut w = Writer::object();
     w.str("method", req.method.as_str()).open("headers");
     for (name, value) in &req.headers {
         w.str(name, value);
     }
     w.close();
-    if let Some(body) = req.body.as_ref().filter(|_| with_body) {
+    if let Some(body) = &req.body {
         w.str("body", body);
     }
     if req.keepalive {
@@ -44,11 +39,8 @@ pub fn timeout(req: &HttpRequest) -> u32 {
 }
 
 /// Sends `req`; its answer comes back through the page callback with `tag` (0: nobody listens).
-/// The body goes beside the RequestInit: written into its JSON text it would be escaped here and
-/// unescaped by JSON.parse on every call.
 pub fn send(tag: u32, req: &HttpRequest) {
-    let body = req.body.as_deref().unwrap_or_default();
-    js::request(tag, &req.url, &init_text(req, false), body, timeout(req));
+    js::request(tag, &req.url, &init(req), timeout(req));
 }
 
 /// What the `http` primitive resolved to.
