@@ -40,7 +40,7 @@ export function bind(f) {
  * microtask runs before any other task: requests still leave in the order made, and those of a
  * page-hide hand-over before the page goes. */
 export function request(tag, url, init, timeoutMs) {
-  Promise.resolve().then(() => http(url, init, timeoutMs).then((a) => tag && on(3, tag, a)));
+  Promise.resolve().then(() => { http(url, init, timeoutMs).then((a) => tag && on(3, tag, a)); });
 }
 
 /** `on(4, tag)` after `ms` milliseconds; returns what `clearTimer` takes. */
