@@ -11,14 +11,21 @@ export const note = (what, data) => {
 };
 let listening;
 
+/** Records lpmon events while `on()` is true, from now on (one listener for the page). */
+export function listen(on) {
+  if (!listening) listening = addEventListener('lpmon', (e) => on() && note('event', e.detail)) || 1;
+}
+
 /**
  * Audits and records monitor `m` while `on()` is true; `onEvent` is its config's callback. An
  * `expose` with no impDisplay 10 s after the answer, or after its tracked element first came on
  * screen, gives IMPRESSION_MISSING and one console warning; a tracked element is judged only
- * while on screen (track reports it within a second then).
+ * while on screen (track reports it within a second then). With `later`, events are recorded
+ * only once `listen` is called (or `on()` is true now): outside debug mode no listener runs on
+ * every event.
  */
-export function watch(m, on, onEvent) {
-  if (!listening) listening = addEventListener('lpmon', (e) => on() && note('event', e.detail)) || 1;
+export function watch(m, on, onEvent, later) {
+  if (!later || on()) listen(on);
   const audits = {}; // contextId → { d, el?, shown? } until its impDisplay
   const audit = (c) => {
     const a = audits[c];

@@ -6,7 +6,7 @@
 
 let started = null;
 let ready = false;
-let glue, withTrack, watch; // set by init()
+let glue, withTrack, watch, listen; // set by init()
 
 function configError(message) {
   const e = new Error(message);
@@ -38,7 +38,7 @@ export default function init(input) {
     started = Promise.all([import('../pkg/lpmon.js'), import('./track.js'), import('./audit.js')])
       .then(([g, t, a]) => {
         ({ withTrack } = t);
-        ({ watch } = a);
+        ({ watch, listen } = a);
         return g.default(wasm ? { module_or_path: wasm } : input).then((out) => {
           glue = g;
           ready = true;
@@ -55,7 +55,7 @@ export function createMonitor(config) {
   checked();
   // track() (js/track.js) and debug mode's audit (js/audit.js, idle outside debug mode) sit
   // around the wasm monitor.
-  return watch(withTrack(glue.createMonitor(config), conversationContext, config.onEvent), debug, config.onEvent);
+  return watch(withTrack(glue.createMonitor(config), conversationContext, config.onEvent), debug, config.onEvent, true);
 }
 
 let debugging = false;
@@ -65,6 +65,9 @@ let debugging = false;
 export function debug(on) {
   if (on === undefined) return debugging;
   debugging = !!on;
+  // Debug mode's record listens to lpmon events from its first use (before init(), createMonitor
+  // starts it): outside debug mode no listener runs on every event.
+  if (debugging && listen) listen(debug);
 }
 
 // ---- Agent side and conversation helpers ------------------------------------------------------
