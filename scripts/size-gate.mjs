@@ -10,9 +10,11 @@ import { root } from './tools.mjs';
 // allocation-failure path cut to a trap, one JSON writer and terser on the glue and loader took it
 // to 43,919 B; combined delivery (reports waiting behind another share its request) added 492 B,
 // and the last hand-written JSON going through the one writer took 93 B off: 44,326 B; one shared
-// xorshift and answer reading put 23 B back: 44,349 B. The budget
+// xorshift and answer reading put 23 B back: 44,349 B. Zeroing the data only the stubbed
+// allocation-failure path used, stubbing the never-run RawVecInner::shrink, a trim without the
+// Unicode table and fixed-text network errors: 43,744 B, and the budget down to 43 KB. It
 // follows what was measured, with under 1 KB of room (target 30 KB).
-export const BUDGET = 44 * 1024;
+export const BUDGET = 43 * 1024;
 /** The debug panel is a file of its own (dist/lpmon-debug.js), outside the total above. */
 export const PANEL_BUDGET = 8 * 1024;
 export const GOAL = 18 * 1024;

@@ -418,7 +418,8 @@ impl Machine {
                 .as_ref()
                 .is_some_and(|b| b.len() <= queue::KEEPALIVE_BUDGET);
         let id = self.id();
-        // The request is on its way before anyone hears of it: listeners run while it travels.
+        // Send before anyone hears of it: the driver queues the fetch (it starts in a microtask,
+        // once the wasm has returned), so a listener that calls lpmon again cannot overtake it.
         self.push(Output::Send { id, req });
         if call == Call::Engagement {
             self.emit(job.monitor, "SP_SENT", &[]);
