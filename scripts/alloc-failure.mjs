@@ -8,6 +8,7 @@
 // Needs the wasm's name section (wasm-bindgen keeps it); build.mjs runs it before wasm-opt.
 import { join } from 'node:path';
 import { root } from './tools.mjs';
+import { reader, sections as sectionsOf } from './wasm-read.mjs';
 
 /** Where build.mjs leaves the optimized monitoring wasm with its names, for symbol-check.mjs. */
 export const NAMED_WASM = join(root, 'target', 'lpmon-shipped-named.wasm');
@@ -16,15 +17,6 @@ export const NAMED_AGENT_WASM = join(root, 'target', 'lpmon-agent-shipped-named.
 
 /** Function names whose bodies become `unreachable`. */
 export const STUBBED = [/^alloc(\[[0-9a-f]+\])?::alloc::handle_alloc_error$/, /^alloc(\[[0-9a-f]+\])?::raw_vec::capacity_overflow$/];
-
-function reader(bytes, p) {
-  const r = {
-    p,
-    u() { let v = 0, s = 0, x; do { x = bytes[r.p++]; v += (x & 127) * 2 ** s; s += 7; } while (x & 128); return v; },
-    skipName() { const n = r.u(); r.p += n; },
-  };
-  return r;
-}
 
 function leb(n) {
   const out = [];
@@ -40,15 +32,7 @@ export function stubAllocFailure(bytes) {
 /** `bytes` with the bodies of the functions whose names match one of `patterns` replaced by
  * `unreachable`; `stubbed` names them. */
 export function stubFunctions(bytes, patterns) {
-  const sections = [];
-  const r = reader(bytes, 8);
-  while (r.p < bytes.length) {
-    const head = r.p;
-    const id = bytes[r.p++];
-    const len = r.u();
-    sections.push({ id, head, start: r.p, end: r.p + len });
-    r.p += len;
-  }
+  const sections = sectionsOf(bytes);
   // Imported functions come first in the function index space.
   let imported = 0;
   const imports = sections.find((s) => s.id === 2);

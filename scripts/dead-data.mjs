@@ -11,50 +11,32 @@
 // the code (an `i32.const` or a load/store offset, read from `wasm-dis` text), or as a 32-bit word
 // of data that is not itself zeroed. Only known kinds of leftovers are candidates, so a live
 // object of another kind is never touched.
-import { spawnSync } from 'node:child_process';
-import { env, root } from './tools.mjs';
-
-function reader(bytes, p) {
-  const r = {
-    p,
-    u() { let v = 0, s = 0, x; do { x = bytes[r.p++]; v += (x & 127) * 2 ** s; s += 7; } while (x & 128); return v; },
-    s() { let v = 0, s = 0, x; do { x = bytes[r.p++]; v += (x & 127) * 2 ** s; s += 7; } while (x & 128); return (x & 64) ? v - 2 ** s : v; },
-  };
-  return r;
-}
+import { disassemble, reader, sections } from './wasm-read.mjs';
 
 /** The active data segments: `{ addr, at, len }`, `at` being the file offset of the bytes. */
 function segments(bytes) {
   const out = [];
-  const r = reader(bytes, 8);
-  while (r.p < bytes.length) {
-    const id = bytes[r.p++];
-    const len = r.u();
-    const end = r.p + len;
-    if (id === 11) {
-      for (let n = r.u(); n > 0; n--) {
-        const flags = r.u();
-        if (flags === 1) { const l = r.u(); r.p += l; continue; }
-        if (flags === 2) r.u();
-        if (bytes[r.p++] !== 0x41) throw new Error('dead-data: a data segment offset that is not i32.const');
-        const addr = r.s();
-        if (bytes[r.p++] !== 0x0b) throw new Error('dead-data: a data segment offset expression longer than i32.const');
-        const l = r.u();
-        out.push({ addr, at: r.p, len: l });
-        r.p += l;
-      }
+  for (const sec of sections(bytes).filter((x) => x.id === 11)) {
+    const r = reader(bytes, sec.start);
+    for (let n = r.u(); n > 0; n--) {
+      const flags = r.u();
+      if (flags === 1) { const l = r.u(); r.p += l; continue; }
+      if (flags === 2) r.u();
+      if (bytes[r.p++] !== 0x41) throw new Error('dead-data: a data segment offset that is not i32.const');
+      const addr = r.s();
+      if (bytes[r.p++] !== 0x0b) throw new Error('dead-data: a data segment offset expression longer than i32.const');
+      const l = r.u();
+      out.push({ addr, at: r.p, len: l });
+      r.p += l;
     }
-    r.p = end;
   }
   return out;
 }
 
 /** Every address the code names: i32 constants and memory offsets outside the data segments. */
 function codeRefs(wasmFile) {
-  const dis = spawnSync('wasm-dis', [wasmFile], { cwd: root, env, encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (dis.status !== 0) throw new Error(`dead-data: wasm-dis failed (exit ${dis.status})`);
   const refs = [];
-  for (const line of dis.stdout.split('\n')) {
+  for (const line of disassemble(wasmFile, 'dead-data').split('\n')) {
     if (line.startsWith(' (data ')) continue;
     for (const m of line.matchAll(/i32\.const (-?\d+)|offset=(\d+)/g)) refs.push(Number(m[1] ?? m[2]));
   }

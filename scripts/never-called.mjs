@@ -12,8 +12,7 @@
 // The chain is checked on every build, from the call instructions of the unoptimized wasm
 // (`wasm-dis` text): when any other function calls `shrink` or `into_boxed_slice`, or either is in
 // the function table, the build fails here rather than trap at run time.
-import { spawnSync } from 'node:child_process';
-import { env, root } from './tools.mjs';
+import { disassemble } from './wasm-read.mjs';
 import { stubFunctions } from './alloc-failure.mjs';
 
 const SHRINK = /^alloc(\[[0-9a-f]+\])?::raw_vec::RawVecInner<A>::shrink::h[0-9a-f]+$/;
@@ -22,13 +21,12 @@ const FROM_ABI = /^wasm_bindgen::convert::slices::<impl wasm_bindgen::convert::t
 
 /** Caller names of every called function, and the names in the function table. */
 function callGraph(wasmFile) {
-  const dis = spawnSync('wasm-dis', [wasmFile], { cwd: root, env, encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (dis.status !== 0) throw new Error(`never-called: wasm-dis failed (exit ${dis.status})`);
+  const text = disassemble(wasmFile, 'never-called');
   const name = (t) => (t.startsWith('"') ? JSON.parse(t) : t);
   const callers = new Map();
   const table = [];
   let current = null;
-  for (const line of dis.stdout.split('\n')) {
+  for (const line of text.split('\n')) {
     const f = /^ \(func \$("(?:[^"\\]|\\.)*"|\S+)/.exec(line);
     if (f) { current = name(f[1]); continue; }
     if (line.startsWith(' (elem ')) {
