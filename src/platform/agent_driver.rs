@@ -120,7 +120,7 @@ fn bind() {
             _ => Input::Timer { id },
         };
         feed(n, input);
-    }) as Box<dyn FnMut(u32, u32, JsValue, bool)>);
+    }) as Box<dyn Fn(u32, u32, JsValue, bool)>);
     js::bind(&on.into_js_value());
 }
 

@@ -113,7 +113,10 @@ fn busy() -> Error {
     Error::config(&["createMonitor cannot run here"])
 }
 
-/// The one callback of the page's answers, timers, locks and page events.
+/// The one callback of the page's answers, timers, locks and page events. `Fn`, not `FnMut`:
+/// wasm-bindgen guards an `FnMut` against re-entry by blanking it while it runs, and a run that
+/// Firefox terminates (a tab closing during pagehide) never restores it, so every later call threw
+/// "closure invoked recursively". Nothing here needs `mut`: state lives in `PAGE`.
 fn bind() {
     let on = Closure::wrap(Box::new(|kind: u32, tag: u32, value: JsValue, flag: bool| {
         let (m, id) = ((tag & 0xFF) as usize, tag >> 8);
@@ -138,7 +141,7 @@ fn bind() {
             },
         };
         feed(m, input);
-    }) as Box<dyn FnMut(u32, u32, JsValue, bool)>);
+    }) as Box<dyn Fn(u32, u32, JsValue, bool)>);
     js::bind(&on.into_js_value());
 }
 

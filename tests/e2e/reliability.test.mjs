@@ -140,6 +140,31 @@ for (const name of BROWSERS) {
       await finish();
     });
 
+    // Firefox terminates the script of a tab that closes while its pagehide handler runs; the
+    // page's lpmon must still answer later calls. Chromium terminates a run on demand (CDP).
+    if (name === 'chromium') test('a run the browser terminates half-way does not break later calls', async () => {
+      await tab.run(CREATE, {});
+      await tab.run(ENGAGE);
+      // Attached before the page is busy: a busy renderer cannot take a new session.
+      const cdp = await tab.page.context().newCDPSession(tab.page);
+      await tab.run(() => {
+        // The next REQUEST_COMPLETE (dispatched from inside lpmon's answer handling) spins.
+        window.spin = true;
+        addEventListener('lpmon', (e) => { if (window.spin && e.detail.name === 'REQUEST_COMPLETE') { window.spin = false; for (;;); } });
+        window.m.engage({});
+        return true;
+      });
+      await new Promise((r) => setTimeout(r, 1000));
+      await cdp.send('Runtime.terminateExecution');
+      const r = await tab.run(() => Promise.race([
+        window.m.engage({}).then((a) => a.visitorId, (e) => 'rejected: ' + e.message),
+        new Promise((resolve) => setTimeout(() => resolve('no answer in 5 s'), 5000)),
+      ]));
+      assert.match(String(r.ok), /^[\w-]{10,}$/, JSON.stringify(r));
+      assert.deepEqual(tab.errors, []);
+      await finish();
+    });
+
     test('reports made while offline are delivered when the browser is back online', async () => {
       await tab.run(CREATE, { retry: { delaysMs: [60000] } });
       await tab.run(ENGAGE);
