@@ -87,6 +87,7 @@ if (!webkitOnly || missing) {
 if (!webkitOnly) {
 // `--features agent` adds the agent-side models and client to the core's tests (a superset).
 await step('native tests (core + agent + emulator)', 'cargo', ['test', '--workspace', '--features', 'agent']);
+await step('format (rustfmt --check)', 'cargo', ['fmt', '--all', '--', '--check']);
 await step('clippy (native)', 'cargo', ['clippy', '--workspace', '--all-targets', '--', '-D', 'warnings']);
 await step('clippy (native, agent)', 'cargo', ['clippy', '--workspace', '--all-targets', '--features', 'agent', '--', '-D', 'warnings']);
 await step('clippy (wasm32)', 'cargo', ['clippy', '--all-targets', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings']);

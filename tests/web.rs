@@ -16,8 +16,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Reflect, JSON};
-use lpmon::core::json::Json;
 use lpmon::core::http::{HttpAnswer, HttpRequest, Method, NetError};
+use lpmon::core::json::Json;
 use lpmon::platform::{js, reset_storage, storage, transport};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -48,12 +48,23 @@ async fn settled(p: js::Promise) -> JsValue {
 
 impl Web {
     fn new(memory_only: bool, on_event: Option<JsValue>) -> Web {
-        Web { memory_only, on_event }
+        Web {
+            memory_only,
+            on_event,
+        }
     }
     fn report(&self) -> impl Fn(&str) + '_ {
         // As the driver reports a fallback: through the page's event delivery.
         move |reason: &str| {
-            let data = ["{\"reason\":", &JSON::stringify(&reason.into()).unwrap().as_string().unwrap(), "}"].concat();
+            let data = [
+                "{\"reason\":",
+                &JSON::stringify(&reason.into())
+                    .unwrap()
+                    .as_string()
+                    .unwrap(),
+                "}",
+            ]
+            .concat();
             lpmon::platform::events::emit(self.on_event.as_ref(), "STORAGE_FALLBACK", &data);
         }
     }
@@ -87,11 +98,21 @@ impl Web {
         let _ = js::lock(name, js::LOCK_FOREVER);
     }
     async fn held(&self) -> Option<Vec<String>> {
-        let locks = Reflect::get(&Reflect::get(&window(), &"navigator".into()).ok()?, &"locks".into()).ok()?;
+        let locks = Reflect::get(
+            &Reflect::get(&window(), &"navigator".into()).ok()?,
+            &"locks".into(),
+        )
+        .ok()?;
         let query: Function = Reflect::get(&locks, &"query".into()).ok()?.unchecked_into();
-        let snapshot = JsFuture::from(js_sys::Promise::from(query.call0(&locks).ok()?)).await.ok()?;
+        let snapshot = JsFuture::from(js_sys::Promise::from(query.call0(&locks).ok()?))
+            .await
+            .ok()?;
         let held = Array::from(&Reflect::get(&snapshot, &"held".into()).ok()?);
-        Some(held.iter().filter_map(|h| Reflect::get(&h, &"name".into()).ok()?.as_string()).collect())
+        Some(
+            held.iter()
+                .filter_map(|h| Reflect::get(&h, &"name".into()).ok()?.as_string())
+                .collect(),
+        )
     }
 }
 

@@ -25,7 +25,9 @@ pub fn conversation_helper(which: u32, a: &str, b: &str) -> JsValue {
     };
     let result = parse(a).and_then(|a| match which {
         0 => parse(b).and_then(|b| conversation::conversation_context(&a, &b)),
-        _ => conversation::client_properties_header(&client_props::header(&browser_facts(true)), &a),
+        _ => {
+            conversation::client_properties_header(&client_props::header(&browser_facts(true)), &a)
+        }
     });
     // A JsValue rather than a String: the string is made once, on the JS side.
     JsValue::from_str(&result.unwrap_or_else(|e| concat(&["!", e.kind(), ":", &e.message()])))

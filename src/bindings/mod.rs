@@ -104,7 +104,6 @@ impl Monitor {
         driver::call(self.machine, self.monitor, Op::Report, from_js(&request))
     }
 
-
     /// The visitor's answer: `'granted'` sends the calls waiting for it, in call order;
     /// `'denied'` (or any other value: a typo fails closed) refuses calls with kind `consent` and
     /// removes every key lpmon stored.

@@ -4,9 +4,9 @@
 use crate::prelude::*;
 
 use crate::core::error::Error;
+use crate::core::http::{HttpAnswer, NetError};
 use crate::core::ids::is_server_id;
 use crate::core::json::{parse_int, Json};
-use crate::core::http::{HttpAnswer, NetError};
 
 /// Shortest pause after a 429 (the operations APIs ask for at least one second).
 pub const MIN_THROTTLE_MS: u32 = 1_000;

@@ -13,8 +13,8 @@ use proptest::prelude::*;
 
 use crate::core::answer::{classify, Verdict};
 use crate::core::config::Config;
-use crate::core::json::Json;
 use crate::core::http::{HttpAnswer, NetError};
+use crate::core::json::Json;
 use crate::core::queue::Entry;
 use crate::core::request;
 use crate::core::sde::{self, Target};

@@ -6,8 +6,8 @@ use crate::prelude::*;
 use crate::core::client_props;
 use crate::core::config::Config;
 use crate::core::error::Error;
-use crate::core::json::Json;
 use crate::core::http::{HttpRequest, Method};
+use crate::core::json::Json;
 use crate::core::sde::{self, Target};
 use crate::core::text::concat;
 

@@ -48,4 +48,3 @@ mod tests {
         assert_eq!(pause_ms(&[0], 0, 0, 500), Some(0));
     }
 }
-

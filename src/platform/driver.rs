@@ -186,7 +186,14 @@ pub fn call(m: usize, monitor: usize, op: Op, request: Result<Json, Error>) -> j
 /// The visitor id (`vid`) or session id of machine `m`'s live session.
 pub fn id_of(m: usize, vid: bool) -> Option<String> {
     refresh(m, clock::now_ms());
-    let id = with(m, |r| if vid { r.machine.vid() } else { r.machine.sid() }).flatten();
+    let id = with(m, |r| {
+        if vid {
+            r.machine.vid()
+        } else {
+            r.machine.sid()
+        }
+    })
+    .flatten();
     // Reading may have found a corrupted value: that event goes out now.
     run(m);
     id
@@ -195,7 +202,11 @@ pub fn id_of(m: usize, vid: bool) -> Option<String> {
 /// Hands the machine the current values of the keys it watches (another tab may have written).
 fn refresh(m: usize, now: u64) {
     let Some((keys, memory_only, cb)) = with(m, |r| {
-        (r.machine.watched(), r.memory_only, r.on_event.first().cloned().flatten())
+        (
+            r.machine.watched(),
+            r.memory_only,
+            r.on_event.first().cloned().flatten(),
+        )
     }) else {
         return;
     };
@@ -214,7 +225,8 @@ fn fallback(cb: Option<&JsValue>, reason: &str) {
 /// How a result becomes a JS value (the bindings' business): fulfil with it, or reject.
 pub type ToJs = fn(Result<Json, Error>) -> (bool, JsValue);
 
-static TO_JS: PageLocal<::core::cell::Cell<Option<ToJs>>> = PageLocal(::core::cell::Cell::new(None));
+static TO_JS: PageLocal<::core::cell::Cell<Option<ToJs>>> =
+    PageLocal(::core::cell::Cell::new(None));
 
 /// Sets how results become JS values.
 pub fn set_to_js(f: ToJs) {
@@ -236,8 +248,9 @@ fn run(m: usize) {
 }
 
 fn execute(m: usize, out: Output) {
-    let Some((memory_only, cb)) = with(m, |r| (r.memory_only, r.on_event.first().cloned().flatten()))
-    else {
+    let Some((memory_only, cb)) = with(m, |r| {
+        (r.memory_only, r.on_event.first().cloned().flatten())
+    }) else {
         return;
     };
     let report = |why: &str| fallback(cb.as_ref(), why);
@@ -301,4 +314,3 @@ fn settle_call(m: usize, call: u32, result: Result<Json, Error>) {
         settle(&p, result);
     }
 }
-

@@ -8,8 +8,8 @@ use crate::prelude::*;
 use wasm_bindgen::JsValue;
 
 use super::js;
-use crate::core::machine::APP;
 use crate::core::json::Writer;
+use crate::core::machine::APP;
 
 /// Delivers event `name` with `data` (JSON text of an object).
 pub fn emit(callback: Option<&JsValue>, name: &str, data: &str) {

@@ -20,7 +20,11 @@ static BROKEN: PageLocal<Cell<bool>> = PageLocal(Cell::new(false));
 
 /// Runs `f` on the page memory (never re-entered: nothing here calls out while it runs).
 fn memory<R: Default>(f: impl FnOnce(&mut Vec<(String, String)>) -> R) -> R {
-    MEMORY.0.try_borrow_mut().map(|mut m| f(&mut m)).unwrap_or_default()
+    MEMORY
+        .0
+        .try_borrow_mut()
+        .map(|mut m| f(&mut m))
+        .unwrap_or_default()
 }
 
 fn memory_get(key: &str) -> Option<String> {

@@ -6,8 +6,8 @@
 use crate::prelude::*;
 
 use super::js;
-use crate::core::json::Writer;
 use crate::core::http::{HttpAnswer, HttpRequest, Method, NetError};
+use crate::core::json::Writer;
 
 use wasm_bindgen::prelude::*;
 

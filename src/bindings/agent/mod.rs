@@ -104,6 +104,8 @@ impl AgentClient {
             }
             None => now_ms(),
         };
-        Ok(to_js(&engactivity::window(q.timeframe, q.interval, now).to_json()))
+        Ok(to_js(
+            &engactivity::window(q.timeframe, q.interval, now).to_json(),
+        ))
     }
 }

@@ -241,7 +241,10 @@ pub fn window(timeframe: u32, interval: Option<u32>, now_ms: u64) -> ActivityWin
 /// The five metrics, in every place the answer has them. A metric the server leaves out reads
 /// as 0 (the API documents zeroes for "no data").
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(any(test, feature = "serde"), derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    any(test, feature = "serde"),
+    derive(serde::Serialize, serde::Deserialize)
+)]
 #[cfg_attr(any(test, feature = "serde"), serde(default, rename_all = "camelCase"))]
 pub struct Metrics {
     /// Interactive chats closed in the period.

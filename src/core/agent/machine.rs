@@ -33,8 +33,8 @@ use crate::core::agent::visit::{VisitRequest, VisitState};
 use crate::core::agent::wire::{check, Shaped};
 use crate::core::config::origin_for_base_uri;
 use crate::core::error::Error;
-use crate::core::json::Json;
 use crate::core::http::{HttpAnswer, HttpRequest, Method, NetError};
+use crate::core::json::Json;
 use crate::core::retry;
 
 /// What a call asks for (already checked by its parser).
@@ -305,7 +305,12 @@ impl AgentMachine {
             } => (error, min_delay_ms),
         };
         let random = self.random() % 1000;
-        match retry::pause_ms(&self.cfg.retry_delays_ms, attempt.retries, min_delay_ms, random) {
+        match retry::pause_ms(
+            &self.cfg.retry_delays_ms,
+            attempt.retries,
+            min_delay_ms,
+            random,
+        ) {
             None => self.settle(attempt.owner, Err(error)),
             Some(ms) => {
                 let timer = self.id();
@@ -326,7 +331,11 @@ impl AgentMachine {
     fn settle(&mut self, owner: Owner, result: Result<String, Error>) {
         match owner {
             Owner::Call(call) => {
-                let ask = self.take_calls(|w| w.call == call).into_iter().next().map(|w| w.ask);
+                let ask = self
+                    .take_calls(|w| w.call == call)
+                    .into_iter()
+                    .next()
+                    .map(|w| w.ask);
                 let Some(ask) = ask else { return };
                 let out = match result.and_then(|body| checked(&ask, body)) {
                     Ok(text) => Output::Resolve { call, text },
@@ -429,9 +438,10 @@ fn base_origin(body: &str, service: Service) -> Result<String, Error> {
     let base = Json::parse(body)
         .ok()
         .and_then(|b| b.get("baseURI").and_then(Json::as_str).map(String::from));
-    base.and_then(|b| origin_for_base_uri(&b)).ok_or_else(|| Error::Http {
-        status: 200,
-        internal_code: None,
-        message: concat(&["CSDS did not name the ", service.csds_name(), " service"]),
-    })
+    base.and_then(|b| origin_for_base_uri(&b))
+        .ok_or_else(|| Error::Http {
+            status: 200,
+            internal_code: None,
+            message: concat(&["CSDS did not name the ", service.csds_name(), " service"]),
+        })
 }

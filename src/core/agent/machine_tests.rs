@@ -17,8 +17,8 @@ use crate::core::agent::outcome::describe;
 use crate::core::agent::visit::{VisitRequest, VisitState};
 use crate::core::agent::wire::{check, FromWire, Shaped};
 use crate::core::error::Error;
-use crate::core::json::Json;
 use crate::core::http::{HttpAnswer, HttpRequest, Method, NetError};
+use crate::core::json::Json;
 use crate::core::retry;
 
 const SEED_003: &str = include_str!("fixtures/visit_state.json");
@@ -183,17 +183,14 @@ fn oauth_signs_every_attempt_afresh() {
     );
     let first = oauth_header(VISIT_URL, START, "000102030405060708090a0b0c0d0e0f");
     assert_eq!(s.visit(1), [send(1, VISIT_URL, Some(&first))]);
-    assert_eq!(s.pause(&[10], 0, 1000), 1000, "a 429 waits at least a second");
     assert_eq!(
-        s.answer(1, 429, ""),
-        [Output::SetTimer { id: 2, ms: 1000 }]
+        s.pause(&[10], 0, 1000),
+        1000,
+        "a 429 waits at least a second"
     );
+    assert_eq!(s.answer(1, 429, ""), [Output::SetTimer { id: 2, ms: 1000 }]);
     // A new nonce (the counter), and the clock moved during the pause: a new signature.
-    let second = oauth_header(
-        VISIT_URL,
-        START + 1000,
-        "010102030405060708090a0b0c0d0e0f",
-    );
+    let second = oauth_header(VISIT_URL, START + 1000, "010102030405060708090a0b0c0d0e0f");
     assert_ne!(first, second);
     assert_eq!(s.wait(2, 1000), [send(3, VISIT_URL, Some(&second))]);
     assert_eq!(s.answer(3, 200, SEED_003), [resolve(1, SEED_003)]);
@@ -256,7 +253,10 @@ fn concurrent_first_calls_share_one_csds_lookup() {
     assert_eq!(s.visit(2), [], "joins the look-up on its way");
     assert_eq!(
         s.answer(1, 200, r#"{"baseURI":"lo.v.liveperson.net"}"#),
-        [send(2, url, Some("Bearer t")), send(3, url, Some("Bearer t"))]
+        [
+            send(2, url, Some("Bearer t")),
+            send(3, url, Some("Bearer t"))
+        ]
     );
     assert_eq!(s.answer(3, 200, SEED_003), [resolve(2, SEED_003)]);
     assert_eq!(s.answer(2, 200, SEED_003), [resolve(1, SEED_003)]);
@@ -264,9 +264,7 @@ fn concurrent_first_calls_share_one_csds_lookup() {
 
 #[test]
 fn a_failed_csds_lookup_rejects_every_joined_call_and_is_not_kept() {
-    let mut s = Script::new(
-        r#"{"accountId":"1","retry":{"delaysMs":[50]},"auth":{"bearer":"t"}}"#,
-    );
+    let mut s = Script::new(r#"{"accountId":"1","retry":{"delaysMs":[50]},"auth":{"bearer":"t"}}"#);
     let csds = "https://api.liveperson.net/api/account/1/service/smt/baseURI.json?version=1.0";
     assert_eq!(s.visit(1), [send(1, csds, None)]);
     assert_eq!(s.visit(2), []);
@@ -382,15 +380,15 @@ fn server_errors_retry_on_the_jittered_pauses_then_give_up_with_the_last_status(
     assert_eq!(s.visit(1), [send(1, VISIT_URL, auth)]);
     let first = s.pause(&[10, 10], 0, 0);
     assert!((8..=12).contains(&first));
-    assert_eq!(s.answer(1, 503, ""), [Output::SetTimer { id: 2, ms: first }]);
+    assert_eq!(
+        s.answer(1, 503, ""),
+        [Output::SetTimer { id: 2, ms: first }]
+    );
     assert_eq!(s.wait(2, first), [send(3, VISIT_URL, auth)]);
     let second = s.pause(&[10, 10], 1, 0);
     assert_eq!(
         s.answer(3, 500, r#"{"message":"boom"}"#),
-        [Output::SetTimer {
-            id: 4,
-            ms: second
-        }]
+        [Output::SetTimer { id: 4, ms: second }]
     );
     assert_eq!(s.wait(4, second), [send(5, VISIT_URL, auth)]);
     let out = s.answer(5, 502, "");
@@ -410,10 +408,7 @@ fn server_errors_retry_on_the_jittered_pauses_then_give_up_with_the_last_status(
     let second = s.pause(&[10, 10], 1, 0);
     assert_eq!(
         s.fail(3, NetError::Timeout),
-        [Output::SetTimer {
-            id: 4,
-            ms: second
-        }]
+        [Output::SetTimer { id: 4, ms: second }]
     );
     s.wait(4, second);
     let out = s.fail(5, NetError::Failed);
@@ -496,12 +491,30 @@ fn the_core_decoder_agrees_with_serde_on_the_seeds_and_on_wrong_shapes() {
     assert_eq!(typed, serde_json::from_str::<VisitState>(SEED_003).unwrap());
     for (name, text) in [
         ("skill_2", include_str!("fixtures/engactivity_skill_2.json")),
-        ("skills_all_agent_3", include_str!("fixtures/engactivity_skills_all_agent_3.json")),
-        ("account_totals", include_str!("fixtures/engactivity_account_totals.json")),
-        ("no_data", include_str!("fixtures/engactivity_no_data_skill_and_agent.json")),
-        ("agent_2_intervals", include_str!("fixtures/engactivity_agent_2_intervals.json")),
-        ("skill_no_data_intervals", include_str!("fixtures/engactivity_skill_no_data_intervals.json")),
-        ("account_intervals", include_str!("fixtures/engactivity_account_intervals.json")),
+        (
+            "skills_all_agent_3",
+            include_str!("fixtures/engactivity_skills_all_agent_3.json"),
+        ),
+        (
+            "account_totals",
+            include_str!("fixtures/engactivity_account_totals.json"),
+        ),
+        (
+            "no_data",
+            include_str!("fixtures/engactivity_no_data_skill_and_agent.json"),
+        ),
+        (
+            "agent_2_intervals",
+            include_str!("fixtures/engactivity_agent_2_intervals.json"),
+        ),
+        (
+            "skill_no_data_intervals",
+            include_str!("fixtures/engactivity_skill_no_data_intervals.json"),
+        ),
+        (
+            "account_intervals",
+            include_str!("fixtures/engactivity_account_intervals.json"),
+        ),
     ] {
         assert_eq!(
             EngagementActivity::from_wire(&j(text)).unwrap(),
@@ -531,17 +544,28 @@ fn the_core_decoder_agrees_with_serde_on_the_seeds_and_on_wrong_shapes() {
     ] {
         assert!(VisitState::from_wire(&j(wrong)).is_err(), "{wrong}");
         checks_as_it_decodes(wrong);
-        assert!(serde_json::from_str::<VisitState>(wrong).is_err(), "{wrong}");
+        assert!(
+            serde_json::from_str::<VisitState>(wrong).is_err(),
+            "{wrong}"
+        );
     }
     assert_eq!(
-        VisitState::from_wire(&j(r#"{"appSessions":[{"revAllVPs":{"9":{"revision":true}}}]}"#)),
+        VisitState::from_wire(&j(
+            r#"{"appSessions":[{"revAllVPs":{"9":{"revision":true}}}]}"#
+        )),
         Err("appSessions.revAllVPs.9.revision must be an integer".into())
     );
     // Metrics are integers, never null.
     for (text, fits) in [
-        (r#"{"metricsTotals":{"connectedEngagements":1,"later":"x"}}"#, true),
+        (
+            r#"{"metricsTotals":{"connectedEngagements":1,"later":"x"}}"#,
+            true,
+        ),
         (r#"{"metricsTotals":{"connectedEngagements":null}}"#, false),
-        (r#"{"metricsByIntervals":[{"timestamp":1,"metricsData":{"agentsMetrics":{"metricsPerAgent":{"3":{"totalHandlingTime":1.5}}}}}]}"#, false),
+        (
+            r#"{"metricsByIntervals":[{"timestamp":1,"metricsData":{"agentsMetrics":{"metricsPerAgent":{"3":{"totalHandlingTime":1.5}}}}}]}"#,
+            false,
+        ),
     ] {
         let v = j(text);
         let decoded = EngagementActivity::from_wire(&v).map(drop);

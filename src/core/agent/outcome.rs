@@ -7,8 +7,8 @@ use crate::prelude::*;
 
 use crate::core::answer::{code_and_message, retry_after_ms, MIN_THROTTLE_MS};
 use crate::core::error::Error;
-use crate::core::json::Json;
 use crate::core::http::{HttpAnswer, NetError};
+use crate::core::json::Json;
 
 /// The two services, with their CSDS names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

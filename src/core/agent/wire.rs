@@ -189,7 +189,10 @@ impl<T: FromWire> FromWire for BTreeMap<String, T> {
         let mut out = BTreeMap::new();
         for (key, value) in members(v)? {
             // Like serde_json: a repeated key takes the last value.
-            out.insert(key.clone(), T::from_wire(value).map_err(|why| within(key, why))?);
+            out.insert(
+                key.clone(),
+                T::from_wire(value).map_err(|why| within(key, why))?,
+            );
         }
         Ok(out)
     }
@@ -244,7 +247,10 @@ mod tests {
     fn camel_case_names() {
         assert!(is_camel("startTime", "start_time"));
         assert!(is_camel("id", "id"));
-        assert!(is_camel("firstFollowMeEngagementContextId", "first_follow_me_engagement_context_id"));
+        assert!(is_camel(
+            "firstFollowMeEngagementContextId",
+            "first_follow_me_engagement_context_id"
+        ));
         assert!(!is_camel("start_time", "start_time"));
         assert!(!is_camel("startTimes", "start_time"));
         assert!(!is_camel("start", "start_time"));
@@ -264,7 +270,10 @@ mod tests {
             Err(String::from("must be a string"))
         );
         let m = BTreeMap::<String, i64>::from_wire(&j(r#"{"b":1,"a":2}"#)).unwrap();
-        assert_eq!(m.into_iter().collect::<Vec<_>>(), [("a".into(), 2), ("b".into(), 1)]);
+        assert_eq!(
+            m.into_iter().collect::<Vec<_>>(),
+            [("a".into(), 2), ("b".into(), 1)]
+        );
         assert_eq!(
             BTreeMap::<String, i64>::from_wire(&j(r#"{"b":true}"#)),
             Err(String::from("b must be an integer"))

@@ -117,7 +117,9 @@ impl Machine {
             }
             // And the reports riding in it (a combined request pausing between attempts).
             for rider in &job.riders {
-                let Some(call) = rider.as_ref().and_then(|r| r.call) else { continue };
+                let Some(call) = rider.as_ref().and_then(|r| r.call) else {
+                    continue;
+                };
                 self.settle(call, Err(halted.clone()));
             }
         }

@@ -7,8 +7,8 @@ use crate::prelude::*;
 
 use crate::core::answer::{self, Verdict};
 use crate::core::error::Error;
-use crate::core::json::Json;
 use crate::core::http::{HttpAnswer, NetError};
+use crate::core::json::Json;
 use crate::core::queue::{self, State};
 use crate::core::request::{self, Call, Ids};
 use crate::core::retry;
@@ -104,7 +104,12 @@ enum Failure {
 impl Job {
     // Out of line: inlined at its three callers it cost about 100 B gzip (measured).
     #[inline(never)]
-    pub(super) fn new(call: Option<u32>, monitor: usize, report: Option<String>, body: Json) -> Job {
+    pub(super) fn new(
+        call: Option<u32>,
+        monitor: usize,
+        report: Option<String>,
+        body: Json,
+    ) -> Job {
         Job {
             call,
             monitor,
@@ -174,7 +179,13 @@ impl Machine {
     fn can_move(&self, job: &Job) -> bool {
         match &job.step {
             // Checked for every waiting report on every input: no search of the queue here.
-            Step::Turn => job.kicked || job.report.as_deref().map_or(true, |k| self.queue.is_turn(k)),
+            Step::Turn => {
+                job.kicked
+                    || job
+                        .report
+                        .as_deref()
+                        .map_or(true, |k| self.queue.is_turn(k))
+            }
             Step::Origin => self.origin_ready(job.monitor),
             Step::Begin => true,
             Step::Gate => self.gate.is_none(),
@@ -313,8 +324,9 @@ impl Machine {
             }
             if !own {
                 let rider = self.jobs.iter_mut().find(|j| {
-                    j.as_ref()
-                        .is_some_and(|j| matches!(j.step, Step::Turn) && j.report.as_deref() == Some(&*s.key))
+                    j.as_ref().is_some_and(|j| {
+                        matches!(j.step, Step::Turn) && j.report.as_deref() == Some(&*s.key)
+                    })
                 });
                 let Some(rider) = rider else { break };
                 job.riders.push(rider.take());
@@ -410,7 +422,8 @@ impl Machine {
         } else {
             (job.resource, job.body.clone())
         };
-        let mut req = request::monitoring(self.cfg(job.monitor), &job.origin, call, &job.ids, &body);
+        let mut req =
+            request::monitoring(self.cfg(job.monitor), &job.origin, call, &job.ids, &body);
         // Reports may outlive the page that sent them (they are removed from storage at page hide).
         req.keepalive = call == Call::Report
             && req
@@ -466,11 +479,10 @@ impl Machine {
 
     /// The browser is back online: pauses without a server-set floor end now.
     pub(super) fn online(&mut self) {
-        while let Some(i) = self
-            .jobs
-            .iter()
-            .position(|j| j.as_ref().is_some_and(|j| matches!(j.step, Step::PauseOnline(_))))
-        {
+        while let Some(i) = self.jobs.iter().position(|j| {
+            j.as_ref()
+                .is_some_and(|j| matches!(j.step, Step::PauseOnline(_)))
+        }) {
             let Some(job) = self.take_job(i) else {
                 return;
             };
@@ -603,7 +615,9 @@ impl Machine {
         // Riders waited behind the report they travel with: they are in storage already.
         // Not `.flatten()`: its adapter costs bytes in the wasm.
         for rider in &job.riders {
-            let Some(key) = rider.as_ref().and_then(|r| r.report.as_deref()) else { continue };
+            let Some(key) = rider.as_ref().and_then(|r| r.report.as_deref()) else {
+                continue;
+            };
             self.queue.failed(key);
         }
     }
@@ -672,7 +686,10 @@ impl Machine {
 
     fn end_one(&mut self, job: &Job, result: &Result<(Json, bool), Error>) {
         if let Some(key) = &job.report {
-            let result = result.as_ref().map(|(answer, _)| ids_of(answer)).map_err(Error::clone);
+            let result = result
+                .as_ref()
+                .map(|(answer, _)| ids_of(answer))
+                .map_err(Error::clone);
             let result = if job.halted {
                 // Stopped by consent or `reset()`: nothing is kept.
                 self.queue.remove(key);
@@ -682,16 +699,19 @@ impl Machine {
             };
             return self.end_plain(job, result);
         }
-        let result = result.as_ref().map_err(Error::clone).map(|(answer, created)| {
-            let mut out = ids_of(answer);
-            out.set("created", Json::Bool(*created));
-            let details = match answer.get("engagementDetails") {
-                Some(d @ Json::Arr(_)) => d.clone(),
-                _ => Json::Arr(Vec::new()),
-            };
-            out.set("engagementDetails", details);
-            out
-        });
+        let result = result
+            .as_ref()
+            .map_err(Error::clone)
+            .map(|(answer, created)| {
+                let mut out = ids_of(answer);
+                out.set("created", Json::Bool(*created));
+                let details = match answer.get("engagementDetails") {
+                    Some(d @ Json::Arr(_)) => d.clone(),
+                    _ => Json::Arr(Vec::new()),
+                };
+                out.set("engagementDetails", details);
+                out
+            });
         self.end_plain(job, result);
     }
 
@@ -797,7 +817,11 @@ impl Machine {
         ];
         // `created` only when the request succeeded.
         let n = if created.is_some() { 3 } else { 2 };
-        self.emit(monitor, "REQUEST_COMPLETE", fields.get(..n).unwrap_or_default());
+        self.emit(
+            monitor,
+            "REQUEST_COMPLETE",
+            fields.get(..n).unwrap_or_default(),
+        );
     }
 
     /// The engagement body a page load sends: the report's entry points and page id, no SDEs.

@@ -40,11 +40,11 @@ use alloc::collections::VecDeque;
 use crate::core::config::Config;
 use crate::core::consent::Consent;
 use crate::core::error::Error;
-use crate::core::json::{uint_text, Json, Writer};
-use crate::core::retry;
 use crate::core::http::{HttpAnswer, HttpRequest, NetError};
+use crate::core::json::{uint_text, Json, Writer};
 use crate::core::queue::Queue;
 use crate::core::request::Ids;
+use crate::core::retry;
 use crate::core::session::Session;
 use crate::core::text::concat;
 
@@ -54,8 +54,8 @@ mod exchange;
 mod origin;
 
 use delivery::Drain;
-pub use origin::CSDS_TTL_MS;
 use origin::Origin;
+pub use origin::CSDS_TTL_MS;
 
 /// The app name of lpmon's events, as the original taglet named itself.
 pub const APP: &str = "lp_monitoringSDK";

@@ -6,8 +6,8 @@ use crate::prelude::*;
 
 use crate::core::config;
 use crate::core::error::Error;
-use crate::core::json::{Json, Writer};
 use crate::core::http::{HttpAnswer, NetError};
+use crate::core::json::{Json, Writer};
 use crate::core::request;
 
 use super::{Machine, Output};
@@ -65,7 +65,10 @@ impl Machine {
     /// The CSDS answer, when `id` is the lookup; false otherwise.
     pub(super) fn origin_answer(&mut self, id: u32, result: &Result<HttpAnswer, NetError>) -> bool {
         let cached = match &mut self.origin {
-            Origin::Looking { id: looking, cached } if *looking == id => cached.take(),
+            Origin::Looking {
+                id: looking,
+                cached,
+            } if *looking == id => cached.take(),
             _ => return false,
         };
         let looked_up = match result {

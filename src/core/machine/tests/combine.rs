@@ -448,7 +448,8 @@ fn withdrawn_consent_ends_every_report_of_a_combined_request_with_its_answer() {
 }
 
 #[test]
-fn a_hundred_reports_made_at_once_take_five_requests_of_at_most_25_with_every_attribute_once_in_call_order() {
+fn a_hundred_reports_made_at_once_take_five_requests_of_at_most_25_with_every_attribute_once_in_call_order(
+) {
     let mut s = Script::with_session(CONFIG);
     for i in 0..100 {
         s.call(Op::Report, &search(&format!("w{i}")));
@@ -464,7 +465,9 @@ fn a_hundred_reports_made_at_once_take_five_requests_of_at_most_25_with_every_at
     }
     assert_eq!(
         resolved,
-        (2..=101).map(|c| format!("resolve {c} {OK}")).collect::<Vec<_>>()
+        (2..=101)
+            .map(|c| format!("resolve {c} {OK}"))
+            .collect::<Vec<_>>()
     );
     assert_eq!(s.sent.len(), 6, "the engage, then five report requests");
     let sizes: Vec<usize> = (3..=7).map(|r| words(&s, r).len()).collect();

@@ -67,9 +67,9 @@
 
 use crate::core::config::Config;
 use crate::core::error::Error;
+use crate::core::http::{HttpAnswer, HttpRequest, NetError};
 use crate::core::json::Json;
 use crate::core::machine::{Input, Machine, Op, Output};
-use crate::core::http::{HttpAnswer, HttpRequest, NetError};
 
 mod calls;
 mod combine;
