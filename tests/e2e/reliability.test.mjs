@@ -200,6 +200,31 @@ for (const name of BROWSERS) {
       await finish();
     });
 
+    test('reports waiting at page hide leave with keepalive as the page goes, each once', async () => {
+      await tab.run(CREATE, {});
+      await tab.run(ENGAGE);
+      // The first report stays on the wire for 2 s; the next two wait behind it.
+      await ctl.fault({ match: { endpoint: 'report' }, delayMs: 2000 });
+      const LATER = (words) => {
+        for (const w of words) window.m.report({ engagementAttributes: [{ type: 'searchInfo', keywords: [w] }] }).catch(() => {});
+        return true;
+      };
+      await tab.run(LATER, ['hide-first']);
+      await new Promise((r) => setTimeout(r, 300));
+      await tab.run(LATER, ['hide-second', 'hide-third']);
+      // The next page has no lpmon: only the page going away can send them.
+      await tab.goto('about:blank');
+      const words = ['hide-first', 'hide-second', 'hide-third'];
+      await eventually(async () => {
+        const log = await ctl.requests();
+        return words.every((w) => reportsOf(log, w).some((x) => x.status === 200));
+      }, 10000, 'all three reports delivered after the page went');
+      await new Promise((r) => setTimeout(r, 500));
+      const log = await ctl.requests();
+      for (const w of words) assert.deepEqual(reportsOf(log, w).map((x) => x.status), [200], w);
+      await finish();
+    });
+
     test('a report on the wire at reload is delivered exactly once', async () => {
       await tab.run(CREATE, {});
       await tab.run(ENGAGE);
