@@ -1,9 +1,9 @@
-// The back/forward cache: a page using lpmon stays eligible for it (no `unload` listener, no lock
-// or connection that keeps the page from being frozen), and once restored its monitor answers
-// calls as before. Chromium only: its cache can be switched on under automation (playwright-core
-// switches it off by default) and it says why a page was not restored (CDP
-// Page.backForwardCacheNotUsed). The pages come from a small server of the test's own: the
-// emulator's site answers `Cache-Control: no-store`, which alone keeps a page out of the cache.
+// The back/forward cache: a page using lpmon stays eligible for it (no `unload` listener, no Web
+// Lock held while the page has no report in storage: Firefox caches no page holding one), and once
+// restored its monitor answers calls as before. In Chromium the cache is switched back on
+// (playwright-core switches it off) and CDP says why a page was not restored; Firefox and WebKit
+// go through WebDriver. The pages come from a small server of the test's own: the emulator's site
+// answers `Cache-Control: no-store`, which alone keeps a page out of the cache.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { createServer } from 'node:http';
 import { join, extname, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
 import { root, startEmulator, control, ACCOUNT, APP } from './harness.mjs';
+import { BROWSERS, openBrowser } from './browsers.mjs';
 
 const T = { timeout: 60000 };
 const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
@@ -50,7 +51,9 @@ before(async () => {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   site = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, ignoreDefaultArgs: ['--disable-back-forward-cache'] });
+  if (BROWSERS.includes('chromium')) {
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, ignoreDefaultArgs: ['--disable-back-forward-cache'] });
+  }
 });
 after(async () => {
   await browser?.close();
@@ -79,26 +82,55 @@ async function roundTrip(calls) {
   return { context, tab, vid, reasons, shows: await tab.evaluate(() => window.shows) };
 }
 
-test('the page without lpmon is restored from the back/forward cache (the check itself works)', T, async () => {
+/** In the page after a restore: an engage and a report, and the visitor ids it sees. */
+const AFTER = async () => {
+  const [engaged] = await Promise.race([
+    Promise.all([window.m.engage({}), window.m.report({ engagementAttributes: [{ type: 'searchInfo', keywords: ['after-bfcache'] }] })]),
+    new Promise((resolve) => setTimeout(() => resolve(['no answer in 5 s']), 5000)),
+  ]);
+  return { vid: engaged.visitorId ?? engaged, current: window.m.getVid() };
+};
+const afterReports = async () => (await ctl.requests()).filter((r) => r.path.endsWith('/report') && JSON.stringify(r.body).includes('after-bfcache'));
+
+if (BROWSERS.includes('chromium')) test('the page without lpmon is restored from the back/forward cache (the check itself works)', T, async () => {
   const { context, shows, reasons } = await roundTrip(null);
   assert.deepEqual(shows, [false, true], `not restored: ${reasons.join(', ')}`);
   await context.close();
 });
 
-test('a page whose monitor has engaged and reported is restored from the back/forward cache, and its monitor still answers', T, async () => {
+if (BROWSERS.includes('chromium')) test('a page whose monitor has engaged and reported is restored from the back/forward cache, and its monitor still answers', T, async () => {
   await ctl.reset();
   const { context, tab, vid, shows, reasons } = await roundTrip(true);
   assert.deepEqual(shows, [false, true], `not restored: ${reasons.join(', ')}`);
-  const after = await tab.evaluate(async () => {
-    const [engaged] = await Promise.race([
-      Promise.all([window.m.engage({}), window.m.report({ engagementAttributes: [{ type: 'searchInfo', keywords: ['after-bfcache'] }] })]),
-      new Promise((resolve) => setTimeout(() => resolve(['no answer in 5 s']), 5000)),
-    ]);
-    return { vid: engaged.visitorId ?? engaged, current: window.m.getVid() };
-  });
+  const after = await tab.evaluate(AFTER);
   assert.equal(after.vid, vid);
   assert.equal(after.current, vid);
-  const reports = (await ctl.requests()).filter((r) => r.path.endsWith('/report') && JSON.stringify(r.body).includes('after-bfcache'));
-  assert.deepEqual(reports.map((r) => r.status), [200]);
+  assert.deepEqual((await afterReports()).map((r) => r.status), [200]);
   await context.close();
 });
+
+for (const name of BROWSERS.filter((b) => b !== 'chromium')) {
+  test(`in ${name}: a page whose monitor has engaged and reported is restored from the back/forward cache, and its monitor still answers`, T, async () => {
+    await ctl.reset();
+    const wd = await openBrowser(name);
+    try {
+      const tab = await wd.newTab();
+      await tab.goto(site + '/page.html');
+      await tab.waitFor(() => window.ready);
+      const vid = await tab.evaluate((c) => window.go(c), true);
+      await tab.goto(site + '/other.html');
+      await tab.back();
+      // Restored: a second pageshow, persisted. Not restored: a fresh page with one.
+      await tab.waitFor(() => window.shows && (window.shows.at(-1) === true
+        || (document.readyState === 'complete' && window.shows.length === 1)));
+      assert.deepEqual(await tab.evaluate(() => window.shows), [false, true], 'restored from the back/forward cache');
+      const after = await tab.evaluate(AFTER);
+      assert.equal(after.vid, vid);
+      assert.equal(after.current, vid);
+      assert.deepEqual((await afterReports()).map((r) => r.status), [200]);
+      await tab.close();
+    } finally {
+      await wd.close();
+    }
+  });
+}

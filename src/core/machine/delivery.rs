@@ -60,7 +60,7 @@ fn keeps_report(e: &Error) -> bool {
 }
 
 impl Machine {
-    fn queue_prefix(&self) -> String {
+    pub(super) fn queue_prefix(&self) -> String {
         queue::prefix(self.base().state_key())
     }
 

@@ -185,7 +185,8 @@ pub enum Output {
         /// The lock request.
         id: u32,
     },
-    /// Hold lock `name` for the page's life (it tells other tabs this page is alive).
+    /// Hold lock `name` for the rest of the page's life (it tells other tabs this page is alive
+    /// and its stored reports are not theirs to take); asked before the page's first stored report.
     HoldForPage {
         /// The lock.
         name: String,
@@ -264,11 +265,13 @@ pub struct Machine {
     backlog: VecDeque<(u32, usize, Op, Json)>,
     /// A call of the backlog is under way: the next one waits for it.
     ticketed: bool,
+    /// The page lock was asked for (at the first report this page stored).
+    page_locked: bool,
 }
 
 impl Machine {
-    /// The machine of `cfg`'s account + app: it holds this page's lock and looks for reports left
-    /// by earlier pages right away. `seed` feeds its jitter and page id; `client_props` are the
+    /// The machine of `cfg`'s account + app: it looks for reports left by earlier pages right
+    /// away (and takes this page's lock only once it stores a report of its own). `seed` feeds its jitter and page id; `client_props` are the
     /// default client properties of engagement calls.
     pub fn new(now: u64, cfg: Config, client_props: Json, seed: u32, consent: Consent) -> Machine {
         let mut m = Machine {
@@ -292,12 +295,10 @@ impl Machine {
             consent,
             backlog: VecDeque::new(),
             ticketed: false,
+            page_locked: false,
         };
         let (a, b) = (m.random(), m.random());
         m.tab = concat(&[&uint_text(u64::from(a)), &uint_text(u64::from(b))]);
-        m.push(Output::HoldForPage {
-            name: page_lock_name(&m.tab),
-        });
         m.start_drain();
         m
     }
@@ -465,6 +466,15 @@ impl Machine {
             self.state = Some(value.clone());
         } else if key == self.csds_key() {
             self.csds = Some(value.clone());
+        } else if !self.page_locked && key.starts_with(&self.queue_prefix()) {
+            // The page lock tells other tabs that this page is alive and its stored reports are
+            // not theirs to take; a page that stores none needs no lock. Firefox keeps any page
+            // holding a Web Lock out of its back/forward cache. Asked before the first write
+            // goes out, so it is held before another tab can read that entry.
+            self.page_locked = true;
+            self.push(Output::HoldForPage {
+                name: page_lock_name(&self.tab),
+            });
         }
         self.push(Output::Write { key, value });
     }

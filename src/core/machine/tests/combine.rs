@@ -36,6 +36,7 @@ fn reports_waiting_behind_another_go_together_in_call_order_and_each_caller_hear
     s.call(Op::Report, &search_with("e", r#","pageId":"other""#));
     s.expect(&[
         "send 3 report?v=1.0&vid=V1&sid=S1 keepalive",
+        &format!("hold lpmon-page:{tab}"),
         &format!("write {}", entry_key(&tab, 2)),
         &format!("write {}", entry_key(&tab, 3)),
         &format!("write {}", entry_key(&tab, 4)),

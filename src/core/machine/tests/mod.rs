@@ -114,15 +114,11 @@ pub struct Script {
 }
 
 impl Script {
-    /// A machine for `config`; its start-up (page lock, a look at the stored queue that finds
-    /// nothing) is checked and done.
+    /// A machine for `config`; its start-up (a look at the stored queue that finds nothing; no
+    /// page lock until the page stores a report) is checked and done.
     pub fn new(config: &str) -> Script {
         let mut s = Script::bare(config);
-        let tab = s.m.tab().to_string();
-        s.expect(&[
-            &format!("hold lpmon-page:{tab}"),
-            "list lpmon:12345678:app-1:q:",
-        ]);
+        s.expect(&["list lpmon:12345678:app-1:q:"]);
         s.input(Input::Listed { entries: vec![] });
         s.expect(&[]);
         s

@@ -11,6 +11,8 @@ fn reports_go_in_call_order_and_only_waiting_ones_are_stored() {
     s.call(Op::Report, &search("b"));
     s.expect(&[
         "send 3 report?v=1.0&vid=V1&sid=S1 keepalive",
+        // The page's first stored report: from now on other tabs must see the page alive.
+        &format!("hold lpmon-page:{tab}"),
         &format!("write {}", entry_key(&tab, 2)),
     ]);
     s.answer(3, 200, &session("V1", "S1"));
@@ -27,6 +29,37 @@ fn reports_go_in_call_order_and_only_waiting_ones_are_stored() {
 }
 
 #[test]
+fn a_page_that_stores_no_report_holds_no_page_lock() {
+    // Firefox keeps a page that holds a Web Lock out of its back/forward cache: the page lock
+    // waits until the page has a report in storage (Script::new checks the start-up has none).
+    // As Script::with_session, keeping every output: the session is created and stored.
+    let mut s = Script::new(CONFIG);
+    s.call(Op::Engage, "{}");
+    s.input(Input::LockGranted {
+        id: 1,
+        waited: false,
+    });
+    s.answer(2, 201, &session("V1", "S1"));
+    let mut out = s.take();
+    assert!(
+        out.contains(&"write lpmon:12345678:app-1".to_string()),
+        "{out:?}"
+    );
+    s.call(Op::Report, &search("a"));
+    s.answer(3, 200, &session("V1", "S1"));
+    s.call(Op::Engage, "{}");
+    out.extend(s.take());
+    assert!(
+        out.iter().any(|l| l.starts_with("send 4 engagement")),
+        "{out:?}"
+    );
+    s.answer(4, 200, &session("V1", "S1"));
+    out.extend(s.take());
+    assert!(!out.iter().any(|l| l.starts_with("hold ")), "{out:?}");
+    assert!(s.store.iter().all(|(k, _)| !k.contains(":q:")));
+}
+
+#[test]
 fn a_report_whose_retries_ran_out_is_parked_and_delivered_when_back_online() {
     let mut s = Script::with_session(CONFIG);
     let tab = s.m.tab().to_string();
@@ -35,9 +68,9 @@ fn a_report_whose_retries_ran_out_is_parked_and_delivered_when_back_online() {
     s.take();
     s.no_answer(3);
     assert_eq!(
-        s.take()[0],
-        format!("write {key}"),
-        "stored on its first failure"
+        s.take()[..2],
+        [format!("hold lpmon-page:{tab}"), format!("write {key}")],
+        "stored on its first failure, the page lock asked first"
     );
     s.input(Input::Timer { id: 4 });
     s.take();
@@ -172,6 +205,8 @@ fn reports_of_a_page_that_is_gone_are_adopted_under_the_queue_lock() {
         entries: vec![(key.clone(), theirs.encode())],
     });
     s.expect(&[
+        // Adopted: the report is this page's now, and so is the page lock that guards it.
+        &format!("hold lpmon-page:{me}"),
         &format!("write {key}"),
         "release 2",
         "send 3 report?v=1.0&vid=V1&sid=S1 keepalive",
@@ -393,8 +428,12 @@ fn without_web_locks_only_old_leftovers_are_taken_over() {
     s.input(Input::Listed { entries: listed });
     let out = s.take();
     assert_eq!(
-        out[..2],
-        [format!("write {old}"), "release 2".to_string()],
+        out[..3],
+        [
+            format!("hold lpmon-page:{}", s.m.tab()),
+            format!("write {old}"),
+            "release 2".to_string()
+        ],
         "{out:?}"
     );
     assert!(

@@ -173,6 +173,7 @@ fn the_404_39_drops_the_sid_and_impressions_and_resends_once_with_the_vid() {
     let entry = format!("lpmon:12345678:app-1:q:{:014}-00000001-{tab}", T0);
     // 39 ends the session and keeps the visitor (stored as ended).
     s.expect(&[
+        &format!("hold lpmon-page:{tab}"),
         &format!("write {entry}"),
         r#"emit REQUEST_COMPLETE {"method":"report","status":404}"#,
         "write lpmon:12345678:app-1",
