@@ -411,11 +411,12 @@ impl EngagementActivity {
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use serde_json::Value;
 
-    const FIXTURES: [(&str, &str); 7] = [
+    /// The seeds' Engagement Activity answers (also checked against serde in `machine_tests`).
+    pub(in crate::core::agent) const FIXTURES: [(&str, &str); 7] = [
         ("skill_2", include_str!("fixtures/engactivity_skill_2.json")),
         (
             "skills_all_agent_3",

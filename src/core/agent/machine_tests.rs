@@ -489,33 +489,7 @@ fn the_core_decoder_agrees_with_serde_on_the_seeds_and_on_wrong_shapes() {
     checks_as_it_decodes(SEED_003);
     let typed = VisitState::from_wire(&j(SEED_003)).unwrap();
     assert_eq!(typed, serde_json::from_str::<VisitState>(SEED_003).unwrap());
-    for (name, text) in [
-        ("skill_2", include_str!("fixtures/engactivity_skill_2.json")),
-        (
-            "skills_all_agent_3",
-            include_str!("fixtures/engactivity_skills_all_agent_3.json"),
-        ),
-        (
-            "account_totals",
-            include_str!("fixtures/engactivity_account_totals.json"),
-        ),
-        (
-            "no_data",
-            include_str!("fixtures/engactivity_no_data_skill_and_agent.json"),
-        ),
-        (
-            "agent_2_intervals",
-            include_str!("fixtures/engactivity_agent_2_intervals.json"),
-        ),
-        (
-            "skill_no_data_intervals",
-            include_str!("fixtures/engactivity_skill_no_data_intervals.json"),
-        ),
-        (
-            "account_intervals",
-            include_str!("fixtures/engactivity_account_intervals.json"),
-        ),
-    ] {
+    for (name, text) in crate::core::agent::engactivity::tests::FIXTURES {
         assert_eq!(
             EngagementActivity::from_wire(&j(text)).unwrap(),
             serde_json::from_str::<EngagementActivity>(text).unwrap(),

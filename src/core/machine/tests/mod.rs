@@ -247,6 +247,11 @@ impl Script {
     /// Opens a session V1/S1 with an engage (outputs checked elsewhere); ids used: call 1, lock
     /// 1, request 2.
     pub fn with_session(config: &str) -> Script {
+        Script::opening_session(config).0
+    }
+
+    /// As `with_session`, with the outputs of the opening.
+    pub fn opening_session(config: &str) -> (Script, Vec<String>) {
         let mut s = Script::new(config);
         s.call(Op::Engage, "{}");
         s.input(Input::LockGranted {
@@ -254,8 +259,8 @@ impl Script {
             waited: false,
         });
         s.answer(2, 201, &session("V1", "S1"));
-        s.take();
-        s
+        let out = s.take();
+        (s, out)
     }
 }
 

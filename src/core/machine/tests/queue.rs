@@ -32,15 +32,8 @@ fn reports_go_in_call_order_and_only_waiting_ones_are_stored() {
 fn a_page_that_stores_no_report_holds_no_page_lock() {
     // Firefox keeps a page that holds a Web Lock out of its back/forward cache: the page lock
     // waits until the page has a report in storage (Script::new checks the start-up has none).
-    // As Script::with_session, keeping every output: the session is created and stored.
-    let mut s = Script::new(CONFIG);
-    s.call(Op::Engage, "{}");
-    s.input(Input::LockGranted {
-        id: 1,
-        waited: false,
-    });
-    s.answer(2, 201, &session("V1", "S1"));
-    let mut out = s.take();
+    // Every output from the start: the session is created and stored.
+    let (mut s, mut out) = Script::opening_session(CONFIG);
     assert!(
         out.contains(&"write lpmon:12345678:app-1".to_string()),
         "{out:?}"
