@@ -26,15 +26,66 @@ export function capture(cmd, args, opts = {}) {
   return { code: r.error ? 127 : r.status ?? 1, out: `${r.stdout || ''}${r.stderr || ''}` };
 }
 
-/** Runs a command, streaming its output while also capturing it; resolves to {code, out}. */
-export function tee(cmd, args, opts = {}) {
+/** Process groups of the commands `tee` is running; a signal to this process reaches them too. */
+const groups = new Set();
+/** The signal that asked this process to stop, once one did: later `tee` calls start nothing,
+ * so a caller goes on to its summary. Listening starts with the first `tee` (a listener replaces
+ * Node's exit on that signal, which scripts that never call `tee` keep). */
+export const stopping = { signal: null };
+let listening = false;
+function listen() {
+  if (listening) return;
+  listening = true;
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(sig, () => {
+      stopping.signal = sig;
+      for (const pid of groups) killGroup(pid, 'SIGTERM');
+    });
+  }
+}
+
+function killGroup(pid, sig) {
+  try { process.kill(-pid, sig); } catch { /* gone */ }
+}
+
+/**
+ * Runs a command, streaming its output while also capturing it; resolves to {code, out}.
+ * It runs in a process group of its own, killed whole once the command has exited (a browser or
+ * server it left behind must not hold the pipes open, or outlive the run), or when it runs past
+ * `limitMs` (0: no limit), so that a hang fails its step instead of the whole run.
+ */
+export function tee(cmd, args, { limitMs = 0, ...opts } = {}) {
+  listen();
+  if (stopping.signal) return Promise.resolve({ code: 1, out: `not started: stopped by ${stopping.signal}\n` });
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+    const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...opts });
     let out = '';
+    let code = null;
+    const note = (line) => { out += line; process.stderr.write(line); };
+    const finish = () => {
+      clearTimeout(limit);
+      clearTimeout(drain);
+      groups.delete(child.pid);
+      resolve({ code: code ?? 1, out });
+    };
+    let drain = null;
+    const limit = limitMs > 0 && setTimeout(() => {
+      note(`\nlpmon: ${cmd} ran past its limit of ${limitMs / 60000} min and was stopped\n`);
+      killGroup(child.pid, 'SIGTERM');
+      setTimeout(() => killGroup(child.pid, 'SIGKILL'), 10000).unref();
+    }, limitMs);
+    if (child.pid) groups.add(child.pid);
     child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
     child.stderr.on('data', (d) => { out += d; process.stderr.write(d); });
-    child.on('error', () => resolve({ code: 127, out }));
-    child.on('close', (code) => resolve({ code: code ?? 1, out }));
+    child.on('error', () => { code = 127; finish(); });
+    const exited = (c, signal) => { code ??= c ?? (signal ? 128 : 1); };
+    child.on('exit', (c, signal) => {
+      exited(c, signal);
+      killGroup(child.pid, 'SIGKILL');
+      // What the group wrote last may still be in the pipes: 'close' says it was read.
+      drain = setTimeout(finish, 5000);
+    });
+    child.on('close', (c, signal) => { exited(c, signal); finish(); });
   });
 }
 

@@ -43,13 +43,20 @@ export function startEmulator(extraArgs = []) {
       const { site, api } = JSON.parse(buf.slice(0, nl));
       resolve({
         site, api, pid: child.pid,
-        stop: () => new Promise((done) => {
-          if (child.exitCode !== null) return done();
-          child.once('exit', () => done());
-          process.kill(child.pid, 'SIGTERM');
-        }),
+        stop: () => stopProcess(child),
       });
     });
+  });
+}
+
+/** Stops `child` with SIGTERM, and with SIGKILL when it is still there after `graceMs`: a stop
+ * in an `after` hook must end, or the test file's process never does. */
+export function stopProcess(child, graceMs = 10000) {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    const kill = setTimeout(() => { try { child.kill('SIGKILL'); } catch { /* gone */ } }, graceMs);
+    child.once('exit', () => { clearTimeout(kill); done(); });
+    try { child.kill('SIGTERM'); } catch { clearTimeout(kill); done(); }
   });
 }
 

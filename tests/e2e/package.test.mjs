@@ -65,7 +65,8 @@ function inNode(cwd, body) {
     const failure = (e) => ({ name: e.name, kind: e.kind, message: e.message });
     ${body}
     console.log(JSON.stringify(out));`;
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd, encoding: 'utf8' });
+  // Synchronous, so out of reach of the test's timeout: it has a limit of its own.
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd, encoding: 'utf8', timeout: 120000, killSignal: 'SIGKILL' });
   assert.equal(run.status, 0, run.stderr);
   return JSON.parse(run.stdout.trim().split('\n').pop());
 }
@@ -147,7 +148,8 @@ test('the tarball installed into an empty folder runs in Chromium: createMonitor
     res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body);
   });
   await new Promise((ok) => files.listen(0, '127.0.0.1', ok));
-  t.after(() => new Promise((ok) => files.close(ok)));
+  // Hooks run in the order given, so the browser is still open here: its keep-alive sockets go too.
+  t.after(() => new Promise((ok) => { files.close(() => ok()); files.closeAllConnections(); }));
   const emu = await startEmulator();
   t.after(() => emu.stop());
   const browser = await launchBrowser();

@@ -12,9 +12,18 @@ import { root, output } from './harness.mjs';
 export const spa = join(root, 'www', 'spa-example');
 const STAMP = join(spa, 'node_modules', '.lpmon-install-stamp');
 
+/** A synchronous child blocks the event loop, so no test timeout can end it: each gets its own. */
+const CHILD_MS = 180000;
+
 function npm(args, cwd) {
-  const run = spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
-  if (run.status !== 0) throw new Error(`npm ${args.join(' ')} (in ${cwd}) failed:\n${run.stdout}\n${run.stderr}`);
+  const run = spawnSync('npm', args, {
+    cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: CHILD_MS, killSignal: 'SIGKILL',
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
+  if (run.status !== 0) {
+    const why = run.error ? `${run.error.message} (limit ${CHILD_MS / 1000} s)` : `exit ${run.status ?? run.signal}`;
+    throw new Error(`npm ${args.join(' ')} (in ${cwd}) failed: ${why}\n${run.stdout}\n${run.stderr}`);
+  }
   return run.stdout;
 }
 
@@ -53,7 +62,8 @@ export function installClean(tarball) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'lpmon-packed-check', private: true, type: 'module' }) + '\n');
   npm(['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', tarball], dir);
-  const resolve = spawnSync(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('lpmon'))"], { cwd: dir, encoding: 'utf8' });
+  const resolve = spawnSync(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('lpmon'))"],
+    { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: CHILD_MS, killSignal: 'SIGKILL' });
   if (resolve.status !== 0) throw new Error(`resolving lpmon in ${dir} failed:\n${resolve.stderr}`);
   return { dir, entry: resolve.stdout.trim() };
 }

@@ -16,7 +16,8 @@ const T = { timeout: 60000 };
 
 before(() => {
   installPacked();
-  const build = spawnSync(process.execPath, [join(spa, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: spa, encoding: 'utf8' });
+  const build = spawnSync(process.execPath, [join(spa, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'],
+    { cwd: spa, encoding: 'utf8', timeout: 180000, killSignal: 'SIGKILL' }); // synchronous: its own limit
   assert.equal(build.status, 0, build.stdout + build.stderr);
 });
 

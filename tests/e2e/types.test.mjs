@@ -11,7 +11,8 @@ import { root } from './harness.mjs';
 test('tsc --noEmit accepts the typed usage and rejects every wrong one', () => {
   const dir = join(root, 'tests', 'types');
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const run = spawnSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8' });
+  // Synchronous, so out of reach of the test's timeout: it has a limit of its own.
+  const run = spawnSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8', timeout: 180000, killSignal: 'SIGKILL' });
   assert.equal(run.status, 0, run.stdout + run.stderr);
   const expected = ['usage.ts', 'script-tag-usage.ts']
     .map((f) => readFileSync(join(dir, f), 'utf8').match(/@ts-expect-error/g).length)

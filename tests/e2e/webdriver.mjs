@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { startXvfb } from '../../scripts/xvfb.mjs';
 import { wrapped, unwrap, WAIT_MS } from './browsers.mjs';
+import { stopProcess } from './harness.mjs';
 
 export const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
@@ -38,11 +39,7 @@ async function session(bin, args, capabilities, env = process.env) {
     if (!r.ok) throw new Error(`webdriver ${method} ${path}: ${JSON.stringify(json.value)}`);
     return json.value;
   };
-  const stop = () => new Promise((done) => {
-    if (driver.exitCode !== null || driver.signalCode !== null) return done();
-    driver.once('exit', () => done());
-    try { process.kill(driver.pid, 'SIGTERM'); } catch { done(); }
-  });
+  const stop = () => stopProcess(driver);
   for (let i = 0; ; i++) {
     try {
       await fetch(base + '/status');
