@@ -135,9 +135,23 @@ export async function openSuite(args = []) {
   return { emu, ctl: control(emu.api), browser: await launchBrowser() };
 }
 
+/** Waits for `promise` (a close or a stop, in an `after` hook) at most `ms`: a hook that never
+ * ends keeps its test from ever reporting, and the file's process from exiting. What it leaves
+ * running goes when the file's process does (Playwright kills its browsers at exit). */
+export function within(promise, ms = 15000, what = 'closing') {
+  let timer;
+  const late = new Promise((resolve) => {
+    timer = setTimeout(() => {
+      console.error(`lpmon e2e: ${what} took over ${ms / 1000} s; going on without it`);
+      resolve();
+    }, ms);
+  });
+  return Promise.race([Promise.resolve(promise).catch(() => {}), late]).finally(() => clearTimeout(timer));
+}
+
 /** Stops what `openSuite` started (for the `after` hook; safe when it failed half-way). */
 export async function closeSuite(suite) {
-  await suite?.browser?.close();
+  await within(suite?.browser?.close(), 15000, 'closing the browser');
   await suite?.emu?.stop();
 }
 
@@ -165,7 +179,7 @@ export async function openBrowserSuite(name, args = [], { proxy = true } = {}) {
 
 /** Stops what `openBrowserSuite` started. */
 export async function closeBrowserSuite(suite) {
-  await suite?.browser?.close();
+  await within(suite?.browser?.close(), 15000, 'closing the browser');
   await suite?.site?.stop();
   await suite?.emu?.stop();
 }

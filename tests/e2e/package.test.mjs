@@ -10,7 +10,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { root, startEmulator, launchBrowser, control, ACCOUNT, APP } from './harness.mjs';
+import { root, startEmulator, launchBrowser, control, within, ACCOUNT, APP } from './harness.mjs';
 import { installPacked, installClean, spa } from './packed.mjs';
 
 // A page that never answers must fail the test, not hang the run.
@@ -153,7 +153,7 @@ test('the tarball installed into an empty folder runs in Chromium: createMonitor
   const emu = await startEmulator();
   t.after(() => emu.stop());
   const browser = await launchBrowser();
-  t.after(() => browser.close());
+  t.after(() => within(browser.close(), 15000, 'closing the browser'));
   const ctl = control(emu.api);
   const page = await browser.newPage();
   const errors = [];
