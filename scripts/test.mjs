@@ -151,7 +151,7 @@ if (built) {
   await step(`end-to-end (${title})`, 'node', ['--test', '--test-concurrency=1', '--test-timeout=420000', '--test-reporter=spec',
     '--test-reporter-destination=stdout', '--test-reporter=tap', '--test-reporter-destination=' + join(root, 'test-output', 'e2e.tap'),
     ...(webkitOnly ? EVERY_BROWSER : [join(root, 'tests', 'e2e')])],
-  { env: { ...env, ...display, LPMON_BROWSERS: browsers }, limitMin: webkitOnly ? 25 : allBrowsers ? 60 : 40 });
+  { env: { ...env, ...display, LPMON_BROWSERS: browsers }, limitMin: webkitOnly ? 12 : allBrowsers ? 60 : 40 });
 }
 await xvfb?.stop();
 
