@@ -89,6 +89,17 @@ export function tee(cmd, args, { limitMs = 0, ...opts } = {}) {
   });
 }
 
+/** Stops `child` with SIGTERM, and with SIGKILL when it is still there after `graceMs`: a stop
+ * that waits for an exit must end (in an e2e `after` hook, or the test file's process never does). */
+export function stopProcess(child, graceMs = 10000) {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    const kill = setTimeout(() => { try { child.kill('SIGKILL'); } catch { /* gone */ } }, graceMs);
+    child.once('exit', () => { clearTimeout(kill); done(); });
+    try { child.kill('SIGTERM'); } catch { clearTimeout(kill); done(); }
+  });
+}
+
 export function fail(message) {
   console.error(`\nlpmon: ${message}`);
   process.exit(1);

@@ -1,6 +1,7 @@
 // A virtual X display for WebKitGTK (it has no headless mode). Xvfb picks a free display number
 // itself (-displayfd) and is stopped by its PID.
 import { spawn } from 'node:child_process';
+import { stopProcess } from './tools.mjs';
 
 /** Starts Xvfb; resolves to {display: ':N', pid, stop}. */
 export function startXvfb() {
@@ -12,11 +13,7 @@ export function startXvfb() {
   return new Promise((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => { stop(); reject(new Error(`Xvfb did not start within 10 s: ${stderr}`)); }, 10000);
-    const stop = () => new Promise((done) => {
-      if (child.exitCode !== null || child.signalCode !== null) return done();
-      child.once('exit', () => done());
-      try { process.kill(child.pid, 'SIGTERM'); } catch { done(); }
-    });
+    const stop = () => stopProcess(child);
     child.on('error', (e) => { clearTimeout(timer); reject(new Error(`Xvfb could not start: ${e.message}`)); });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`Xvfb exited (${code}): ${stderr}`)); });
     child.stdio[3].on('data', (d) => {

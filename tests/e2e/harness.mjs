@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { stopProcess } from '../../scripts/tools.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const output = join(root, 'test-output');
@@ -46,17 +47,6 @@ export function startEmulator(extraArgs = []) {
         stop: () => stopProcess(child),
       });
     });
-  });
-}
-
-/** Stops `child` with SIGTERM, and with SIGKILL when it is still there after `graceMs`: a stop
- * in an `after` hook must end, or the test file's process never does. */
-export function stopProcess(child, graceMs = 10000) {
-  return new Promise((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) return done();
-    const kill = setTimeout(() => { try { child.kill('SIGKILL'); } catch { /* gone */ } }, graceMs);
-    child.once('exit', () => { clearTimeout(kill); done(); });
-    try { child.kill('SIGTERM'); } catch { clearTimeout(kill); done(); }
   });
 }
 

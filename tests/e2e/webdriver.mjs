@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { startXvfb } from '../../scripts/xvfb.mjs';
 import { wrapped, unwrap, WAIT_MS } from './browsers.mjs';
-import { stopProcess } from './harness.mjs';
+import { stopProcess } from '../../scripts/tools.mjs';
 
 export const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
