@@ -10,7 +10,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, extname, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
-import { root, startEmulator, control, ACCOUNT, APP } from './harness.mjs';
+import { root, startEmulator, control, within, ACCOUNT, APP } from './harness.mjs';
 import { BROWSERS, openBrowser } from './browsers.mjs';
 
 const T = { timeout: 60000 };
@@ -56,7 +56,7 @@ before(async () => {
   }
 });
 after(async () => {
-  await browser?.close();
+  await within(browser?.close(), 15000, 'closing the browser');
   server?.close();
   await emu?.stop();
 });
@@ -130,7 +130,7 @@ for (const name of BROWSERS.filter((b) => b !== 'chromium')) {
       assert.deepEqual((await afterReports()).map((r) => r.status), [200]);
       await tab.close();
     } finally {
-      await wd.close();
+      await within(wd.close(), 15000, 'closing the browser');
     }
   });
 }

@@ -271,8 +271,9 @@ pub struct Machine {
 
 impl Machine {
     /// The machine of `cfg`'s account + app: it looks for reports left by earlier pages right
-    /// away (and takes this page's lock only once it stores a report of its own). `seed` feeds its jitter and page id; `client_props` are the
-    /// default client properties of engagement calls.
+    /// away (and takes this page's lock only once it stores a report of its own). `seed` feeds
+    /// its jitter and page id; `client_props` are the default client properties of engagement
+    /// calls.
     pub fn new(now: u64, cfg: Config, client_props: Json, seed: u32, consent: Consent) -> Machine {
         let mut m = Machine {
             base: cfg,
