@@ -6,10 +6,11 @@
 //              WebKit, building only what is missing;
 //   --all      everything in one run.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, run, tee, env, stopping } from './tools.mjs';
 import { startXvfb } from './xvfb.mjs';
+import { tapFailures } from './tap-failures.mjs';
 
 const args = process.argv.slice(2);
 const webkitOnly = args.includes('--webkit');
@@ -45,14 +46,17 @@ function counts(out) {
  * machine needs, so that only a hang reaches it, and the run still ends inside CI's 90 minutes. */
 const STEP_MIN = 20;
 
-async function step(name, cmd, args, { limitMin = STEP_MIN, ...opts } = {}) {
+/** Runs a step; `tap`: the TAP file it writes, whose failed tests join its summary lines. */
+async function step(name, cmd, args, { limitMin = STEP_MIN, tap, ...opts } = {}) {
   console.log(`\n=== ${name}: ${cmd} ${args.join(' ')}`);
   const t = Date.now();
+  if (tap) rmSync(tap, { force: true });
   const { code, out } = await tee(cmd, args, { ...opts, limitMs: limitMin * 60000 });
   const c = counts(out);
   const ok = code === 0;
   // A runner that crashed before reporting still counts as one failure.
   if (!ok && c.failed === 0) c.failed = 1;
+  if (tap && !ok) c.summary.push(...tapFailures(tap, { root }).flat());
   results.push({ name, ok, seconds: Math.round((Date.now() - t) / 1000), ...c });
   return ok;
 }
@@ -148,10 +152,11 @@ if (built) {
   const title = { webkit: 'WebKit', 'chromium,firefox': 'Chromium, Firefox', 'chromium,firefox,webkit': 'Chromium, Firefox, WebKit' }[browsers];
   // A test file has 7 minutes (the longest takes 2 on this machine): one that hangs, in a hook
   // even, fails by name, and the files after it still run.
+  const tap = join(root, 'test-output', 'e2e.tap');
   await step(`end-to-end (${title})`, 'node', ['--test', '--test-concurrency=1', '--test-timeout=420000', '--test-reporter=spec',
-    '--test-reporter-destination=stdout', '--test-reporter=tap', '--test-reporter-destination=' + join(root, 'test-output', 'e2e.tap'),
+    '--test-reporter-destination=stdout', '--test-reporter=tap', '--test-reporter-destination=' + tap,
     ...(webkitOnly ? EVERY_BROWSER : [join(root, 'tests', 'e2e')])],
-  { env: { ...env, ...display, LPMON_BROWSERS: browsers }, limitMin: webkitOnly ? 12 : allBrowsers ? 60 : 40 });
+  { env: { ...env, ...display, LPMON_BROWSERS: browsers }, limitMin: webkitOnly ? 12 : allBrowsers ? 60 : 40, tap });
 }
 await xvfb?.stop();
 
