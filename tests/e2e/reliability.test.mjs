@@ -22,6 +22,11 @@ const REPORT = (word) => window.m.report({ engagementAttributes: [{ type: 'searc
 const EVENTS = () => window.events;
 
 const reportsOf = (log, word) => log.filter((r) => r.path.endsWith('/report') && JSON.stringify(r.body ?? '').includes(word));
+/** The journal's reports in short, for a failure's message: their words, answer and time. */
+const reportLog = (log) => log.filter((r) => r.path.endsWith('/report')).map((r) => ({
+  words: JSON.stringify(r.body ?? '').match(/"keywords":\["[^"]*"/g)?.map((k) => k.slice(13, -1)),
+  status: r.status, dropped: r.dropped, fault: r.fault, time: r.time,
+}));
 
 for (const name of BROWSERS) {
   describe(`reliability in ${name}`, () => {
@@ -212,16 +217,29 @@ for (const name of BROWSERS) {
       await tab.run(LATER, ['hide-first']);
       await new Promise((r) => setTimeout(r, 300));
       await tab.run(LATER, ['hide-second', 'hide-third']);
-      // The next page has no lpmon: only the page going away can send them.
-      await tab.goto('about:blank');
+      // The next page has no lpmon: only the page going away can send them. Firefox may end the
+      // pagehide handler of a page the browser itself navigates away from (URL bar, back;
+      // WebDriver's navigation is one): in 3 of 150 such runs of 11 reports, 10, 10 and 1 were
+      // not handed over; they stay stored for the next page view (which sent them, where that was
+      // checked). In Firefox the page leaves by itself, as a visitor following a link does (0
+      // lost in 60 runs).
+      if (name === 'firefox') {
+        await tab.run(() => { setTimeout(() => { location.href = 'about:blank'; }, 0); return true; });
+        await tab.waitFor(() => location.href === 'about:blank');
+      } else {
+        await tab.goto('about:blank');
+      }
       const words = ['hide-first', 'hide-second', 'hide-third'];
       await eventually(async () => {
         const log = await ctl.requests();
         return words.every((w) => reportsOf(log, w).some((x) => x.status === 200));
-      }, 10000, 'all three reports delivered after the page went');
+      }, 10000, 'all three reports delivered after the page went').catch(async (e) => {
+        e.message += '; the reports that came: ' + JSON.stringify(reportLog(await ctl.requests()));
+        throw e;
+      });
       await new Promise((r) => setTimeout(r, 500));
       const log = await ctl.requests();
-      for (const w of words) assert.deepEqual(reportsOf(log, w).map((x) => x.status), [200], w);
+      for (const w of words) assert.deepEqual(reportsOf(log, w).map((x) => x.status), [200], `${w}: ${JSON.stringify(reportLog(log))}`);
       await finish();
     });
 

@@ -139,7 +139,9 @@ impl Machine {
 
     /// Page hide: reports still waiting go out now with keepalive (within the browser's budget)
     /// and leave storage, as do those already on the wire; reports that failed before stay for
-    /// the next page view.
+    /// the next page view. Each leaves storage only once its request is made: Firefox may end the
+    /// handler at any point when the browser itself navigates away (URL bar, back), and what it
+    /// had not handed over is still stored for the next page view.
     pub(super) fn hidden(&mut self) {
         for key in self.queue.hand_over_in_flight() {
             self.remove(key);
@@ -156,7 +158,7 @@ impl Machine {
             vid: Some(session.vid.clone()),
             sid: Some(session.sid.clone()),
         };
-        let mut result = Json::Obj(vec![
+        let pair = Json::Obj(vec![
             ("visitorId".into(), Json::str(&session.vid)),
             ("sessionId".into(), Json::str(&session.sid)),
         ]);
@@ -176,10 +178,11 @@ impl Machine {
                 sent += 1;
             }
             self.remove(key.clone());
+            let mut result = pair.clone();
             if let Some(page) = entry.body.get("pageId") {
                 result.set("pageId", page.clone());
             }
-            self.queue.flushed(&key, result.clone());
+            self.queue.flushed(&key, result);
             self.kick(&key);
         }
         if sent > 0 {

@@ -135,16 +135,22 @@ fn page_hide_hands_waiting_reports_to_keepalive_and_the_one_on_the_wire_to_the_b
         Op::Report,
         r#"{"engagementAttributes":[{"type":"searchInfo","keywords":["c"]}],"pageId":"p9"}"#,
     );
+    s.call(Op::Report, &search("d"));
     s.take();
     s.input(Input::Hidden);
+    // Each report leaves storage right after its request is made, not before.
     s.expect(&[
         "fire report?v=1.0&vid=V1&sid=S1",
         &format!("remove {}", entry_key(&tab, 2)),
         "fire report?v=1.0&vid=V1&sid=S1",
         &format!("remove {}", entry_key(&tab, 3)),
-        r#"emit QUEUE_FLUSHED {"sent":2}"#,
+        "fire report?v=1.0&vid=V1&sid=S1",
+        &format!("remove {}", entry_key(&tab, 4)),
+        r#"emit QUEUE_FLUSHED {"sent":3}"#,
         r#"resolve 3 {"visitorId":"V1","sessionId":"S1"}"#,
         r#"resolve 4 {"visitorId":"V1","sessionId":"S1","pageId":"p9"}"#,
+        // Each caller hears its own page id, not the one of the report before it.
+        r#"resolve 5 {"visitorId":"V1","sessionId":"S1"}"#,
     ]);
     // The first report's answer comes after all: a failure does not write it back.
     s.no_answer(3);
