@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { root, run, tee, env, stopping } from './tools.mjs';
+import { root, run, tee, env, stopping, stopProcess } from './tools.mjs';
 import { startXvfb } from './xvfb.mjs';
 import { tapFailures } from './tap-failures.mjs';
 
@@ -73,7 +73,7 @@ function emulator() {
       buf += d;
       if (!buf.includes('\n')) return;
       const { api } = JSON.parse(buf.split('\n')[0]);
-      resolve({ api, stop: () => { try { process.kill(child.pid, 'SIGTERM'); } catch { /* gone */ } } });
+      resolve({ api, stop: () => stopProcess(child) });
     });
   });
 }
@@ -145,7 +145,7 @@ if (emu) {
     await step('browser tests webkit (wasm-bindgen-test)', 'wasm-pack', ['test', '--headless', '--safari', '--safaridriver', '/usr/bin/WebKitWebDriver',
       '--mode', 'no-install', '.', '--test', 'web'], { env: { ...browserEnv.env, ...display } });
   }
-  emu.stop();
+  await emu.stop();
 }
 if (built) {
   const browsers = webkitOnly ? 'webkit' : allBrowsers ? 'chromium,firefox,webkit' : 'chromium,firefox';
