@@ -36,9 +36,9 @@ export function tapFailures(path, { root = process.cwd(), max = 10, errorLines =
       more++;
       continue;
     }
-    const path = [...names.slice(0, bad[1].length / 4), bad[2]].join(' › ');
+    const title = [...names.slice(0, bad[1].length / 4), bad[2]].join(' › ');
     const location = (field('location') ?? '').replace(/^'|'$/g, '');
-    const out = [`✖ ${path}${location ? ` (${relative(root, location)})` : ''}`];
+    const out = [`✖ ${title}${location ? ` (${relative(root, location)})` : ''}`];
     out.push(...errorOf(block).slice(0, errorLines).map((l) => '    ' + l));
     found.push(out);
   }
