@@ -1,6 +1,6 @@
 // Builds the shipped package: wasm (wasm-pack, then wasm-opt from the npm registry), the minified
 // ESM glue in pkg/, and the script-tag bundle in dist/. Prints the gzipped sizes.
-import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
@@ -42,14 +42,9 @@ await step('wasm-pack build', 'wasm-pack', [
   '--out-dir', 'pkg', '--out-name', 'lpmon', '.', '--features', 'tiny',
 ]);
 const wasm = join(pkg, 'lpmon_bg.wasm');
-// Every field of an engage request is optional, so the request is too (wasm-bindgen has no
-// attribute for an optional JsValue parameter that costs nothing in the .wasm).
-const dts = join(pkg, 'lpmon.d.ts');
-// `[Symbol.dispose]` needs TypeScript 5.2 with lib esnext: left out so older set-ups type-check.
-const typed = readFileSync(dts, 'utf8').replace('engage(request: EngageRequest)', 'engage(request?: EngageRequest)')
-  .replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, '');
-if (!typed.includes('engage(request?: EngageRequest)')) fail('pkg/lpmon.d.ts: the engage signature changed; update build.mjs');
-writeFileSync(dts, typed);
+// The monitor's methods are typed by hand (the `Monitor` interface of src/bindings/types.rs): the
+// wasm exports them as functions of a handle, which js/track.js wraps.
+if (!readFileSync(join(pkg, 'lpmon.d.ts'), 'utf8').includes('engage(request?: EngageRequest)')) fail('pkg/lpmon.d.ts: the Monitor interface is missing');
 // The allocation-failure path's bodies become `unreachable` (scripts/alloc-failure.mjs), so that
 // wasm-opt drops the formatting code only they reach.
 const stub = stubAllocFailure(readFileSync(wasm));
@@ -83,16 +78,18 @@ shortenPackage({
   wasm, glue: join(pkg, 'lpmon.js'), types: [join(pkg, 'lpmon.d.ts'), join(pkg, 'lpmon_bg.wasm.d.ts')], mapText: opt.stdout,
 });
 // --bundle pulls the platform's JS primitives (pkg/snippets/) into the glue: one self-contained
-// file for pkg/ and dist/.
-await step('minify glue', 'esbuild', [join(pkg, 'lpmon.js'), '--bundle', '--minify', '--format=esm', '--target=es2020',
-  '--allow-overwrite', `--outfile=${join(pkg, 'lpmon.js')}`, '--log-level=warning']);
+// file for pkg/ and dist/. Its entry is src/bindings/glue.js, which makes the monitor object
+// around wasm-bindgen's module (renamed lpmon_raw.js until then).
+renameSync(join(pkg, 'lpmon.js'), join(pkg, 'lpmon_raw.js'));
+await step('minify glue', 'esbuild', [join(root, 'src', 'bindings', 'glue.js'), '--bundle', '--minify', '--format=esm', '--target=es2020',
+  `--outfile=${join(pkg, 'lpmon.js')}`, '--log-level=warning']);
+rmSync(join(pkg, 'lpmon_raw.js'));
 rmSync(join(pkg, 'snippets'), { recursive: true, force: true });
 // terser after esbuild: its compressor finds what esbuild's minifier leaves (measured: glue 3,368 →
 // 3,314 B gzip, loader 3,815 → 3,668 B); default (safe) compress options, two passes, plus
 // `unsafe_arrows` (glue 3,327 → 3,307 B, loader 3,668 → 3,665 B): a function expression that uses no
 // `this` becomes an arrow, which is unsafe only for one called with `new`, or through its
-// `prototype` or `arguments`; neither file does that with a function expression (the one class is
-// the glue's Monitor, a class).
+// `prototype` or `arguments`; neither file does that with a function expression.
 async function terser(file, ...flags) {
   await step(`terser ${file}`, 'terser', [file, ...flags, '--compress', 'passes=2,unsafe_arrows=true', '--mangle', '-o', file]);
 }

@@ -34,20 +34,27 @@ fn settled(r: Result<Json, Error>) -> (bool, JsValue) {
     }
 }
 
-/// A monitor for one account and app installation.
-#[wasm_bindgen]
-pub struct Monitor {
-    /// The page's machine of this account + app.
-    machine: usize,
-    /// This monitor on it.
-    monitor: usize,
+/// A monitor: its machine in the low byte, its index on that machine above. A number, not a
+/// `#[wasm_bindgen]` struct: the struct's borrow guards, its wrapper class and finalizer cost
+/// 719 B gzipped (wasm and glue). The glue's `createMonitor` (`glue.js`) makes the monitor
+/// object around it, with the functions below as its methods.
+type Handle = u32;
+
+fn handle(machine: usize, monitor: usize) -> Handle {
+    ((monitor as u32) << 8) | (machine as u32 & 0xFF)
 }
 
-/// Creates a monitor. Throws an `LpmonError` of kind `config` when the config is unusable.
-#[wasm_bindgen(js_name = createMonitor)]
+/// `(machine, monitor)` of a handle.
+fn parts(h: Handle) -> (usize, usize) {
+    ((h & 0xFF) as usize, (h >> 8) as usize)
+}
+
+/// Creates a monitor (its handle; `glue.js` returns the object). Throws an `LpmonError` of kind
+/// `config` when the config is unusable.
+#[wasm_bindgen(js_name = createMonitor, unchecked_return_type = "Monitor")]
 pub fn create_monitor(
     #[wasm_bindgen(unchecked_param_type = "MonitorConfig")] config: JsValue,
-) -> Result<Monitor, JsValue> {
+) -> Result<Handle, JsValue> {
     let json = from_js(&config).map_err(|_| {
         to_js_error(&crate::core::error::Error::config(&[
             "the config must be a plain object",
@@ -63,67 +70,58 @@ pub fn create_monitor(
     let consent = cfg.initial_consent(gpc);
     let (machine, monitor) =
         driver::create(cfg, on_event, props, consent).map_err(|e| to_js_error(&e))?;
-    Ok(Monitor { machine, monitor })
+    Ok(handle(machine, monitor))
 }
 
-#[wasm_bindgen]
-impl Monitor {
-    /// The visitor id of this device, or `undefined` when none is known. It outlives sessions
-    /// until `reset()` or denied consent.
-    #[wasm_bindgen(js_name = getVid, unchecked_return_type = "string | undefined")]
-    pub fn get_vid(&self) -> JsValue {
-        js_string(driver::id_of(self.machine, true))
-    }
+/// The visitor id of this device, or `undefined` when none is known. It outlives sessions
+/// until `reset()` or denied consent.
+#[wasm_bindgen(js_name = getVid, skip_typescript)]
+pub fn get_vid(monitor: Handle) -> JsValue {
+    js_string(driver::id_of(parts(monitor).0, true))
+}
 
-    /// The session id of the live session, or `undefined` when there is none.
-    #[wasm_bindgen(js_name = getSid, unchecked_return_type = "string | undefined")]
-    pub fn get_sid(&self) -> JsValue {
-        js_string(driver::id_of(self.machine, false))
-    }
+/// The session id of the live session, or `undefined` when there is none.
+#[wasm_bindgen(js_name = getSid, skip_typescript)]
+pub fn get_sid(monitor: Handle) -> JsValue {
+    js_string(driver::id_of(parts(monitor).0, false))
+}
 
-    /// Asks which engagement to show now; resolves to `{visitorId, sessionId, pageId, created,
-    /// engagementDetails}`.
-    #[wasm_bindgen(unchecked_return_type = "Promise<EngageResult>")]
-    pub fn engage(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "EngageRequest")] request: JsValue,
-    ) -> Promise {
-        driver::call(self.machine, self.monitor, Op::Engage, from_js(&request))
-    }
+/// Asks which engagement to show now; resolves to `{visitorId, sessionId, pageId, created,
+/// engagementDetails}`.
+#[wasm_bindgen(skip_typescript)]
+pub fn engage(monitor: Handle, request: JsValue) -> Promise {
+    let (m, n) = parts(monitor);
+    driver::call(m, n, Op::Engage, from_js(&request))
+}
 
-    /// Reports SDEs and impressions; resolves to `{visitorId, sessionId, pageId}` once the server
-    /// accepted the report. Reports are delivered in call order; a rejection with `queued: true`
-    /// means "not delivered yet": lpmon keeps the report and sends it when the browser is back
-    /// online or on the next page view (the `QUEUE_DELIVERED` or `QUEUE_GAVE_UP` event tells the
-    /// outcome). A rejection without `queued` is final.
-    #[wasm_bindgen(unchecked_return_type = "Promise<ReportResult>")]
-    pub fn report(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "ReportRequest")] request: JsValue,
-    ) -> Promise {
-        driver::call(self.machine, self.monitor, Op::Report, from_js(&request))
-    }
+/// Reports SDEs and impressions; resolves to `{visitorId, sessionId, pageId}` once the server
+/// accepted the report. Reports are delivered in call order; a rejection with `queued: true`
+/// means "not delivered yet": lpmon keeps the report and sends it when the browser is back
+/// online or on the next page view (the `QUEUE_DELIVERED` or `QUEUE_GAVE_UP` event tells the
+/// outcome). A rejection without `queued` is final.
+#[wasm_bindgen(skip_typescript)]
+pub fn report(monitor: Handle, request: JsValue) -> Promise {
+    let (m, n) = parts(monitor);
+    driver::call(m, n, Op::Report, from_js(&request))
+}
 
-    /// The visitor's answer: `'granted'` sends the calls waiting for it, in call order;
-    /// `'denied'` (or any other value: a typo fails closed) refuses calls with kind `consent` and
-    /// removes every key lpmon stored.
-    #[wasm_bindgen(js_name = setConsent)]
-    pub fn set_consent(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "'granted' | 'denied'")] consent: &str,
-    ) {
-        // Anything but 'granted' denies: a typo must not let lpmon store or send.
-        let c = if consent == "granted" {
-            Consent::Granted
-        } else {
-            Consent::Denied
-        };
-        driver::feed(self.machine, Input::Consent(c));
-    }
+/// The visitor's answer: `'granted'` sends the calls waiting for it, in call order;
+/// `'denied'` (or any other value: a typo fails closed) refuses calls with kind `consent` and
+/// removes every key lpmon stored.
+#[wasm_bindgen(js_name = setConsent, skip_typescript)]
+pub fn set_consent(monitor: Handle, consent: &str) {
+    // Anything but 'granted' denies: a typo must not let lpmon store or send.
+    let c = if consent == "granted" {
+        Consent::Granted
+    } else {
+        Consent::Denied
+    };
+    driver::feed(parts(monitor).0, Input::Consent(c));
+}
 
-    /// Logout or a shared device: forgets the visitor, the session and the reports not sent yet
-    /// (their calls reject). The next call starts as a new visitor.
-    pub fn reset(&self) {
-        driver::feed(self.machine, Input::Reset);
-    }
+/// Logout or a shared device: forgets the visitor, the session and the reports not sent yet
+/// (their calls reject). The next call starts as a new visitor.
+#[wasm_bindgen(skip_typescript)]
+pub fn reset(monitor: Handle) {
+    driver::feed(parts(monitor).0, Input::Reset);
 }

@@ -205,6 +205,29 @@ export interface EngageResult extends ReportResult {
   engagementDetails: EngagementDetail[];
 }
 
+/** A monitor for one account and app installation: what `createMonitor` returns. */
+export interface Monitor {
+  /** The visitor id of this device, or `undefined` when none is known. It outlives sessions
+   * until `reset()` or denied consent. */
+  getVid(): string | undefined;
+  /** The session id of the live session, or `undefined` when there is none. */
+  getSid(): string | undefined;
+  /** Asks which engagement to show now. */
+  engage(request?: EngageRequest): Promise<EngageResult>;
+  /** Reports SDEs and impressions; resolves once the server accepted the report. Reports are
+   * delivered in call order; a rejection with `queued: true` means "not delivered yet": lpmon
+   * keeps the report and sends it later (the `QUEUE_DELIVERED` or `QUEUE_GAVE_UP` event tells the
+   * outcome). A rejection without `queued` is final. */
+  report(request: ReportRequest): Promise<ReportResult>;
+  /** The visitor's answer: `'granted'` sends the calls waiting for it, in call order; `'denied'`
+   * (or any other value: a typo fails closed) refuses calls with kind `consent` and removes every
+   * key lpmon stored. */
+  setConsent(consent: 'granted' | 'denied'): void;
+  /** Logout or a shared device: forgets the visitor, the session and the reports not sent yet
+   * (their calls reject). The next call starts as a new visitor. */
+  reset(): void;
+}
+
 /** What lpmon rejects and throws with: `err.name === 'LpmonError'`. */
 export interface LpmonError extends Error {
   name: 'LpmonError';
