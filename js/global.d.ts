@@ -2,8 +2,8 @@
 // `window.lpmonConfig`. Types only: `/// <reference types="lpmon/global" />` or
 // `import type {} from 'lpmon/global'` in page code written in TypeScript.
 import type {
-  ConversationStart, EngageRequest, EngageResult, EngagementDetail, Identity, ImpressionSde, LpmonEvent, MonitorConfig,
-  ReportRequest, ReportResult, Sde,
+  ConversationStart, EngageRequest, EngageResult, EngagementDetail, Identity, ImpressionSde, LpmonEvent, Monitor,
+  MonitorConfig, ReportRequest, ReportResult, Sde,
 } from '../pkg/lpmon.js';
 
 /** What `lpmon.push` takes; a function as last item is called with the answer. */
@@ -11,21 +11,17 @@ export type LpmonEngageEntry = ['engage', EngageRequest?, ((answer: EngageResult
 export type LpmonReportEntry = ['report', ReportRequest, ((answer: ReportResult) => void)?];
 export type LpmonConsentEntry = ['setConsent', 'granted' | 'denied'];
 
-/** `window.lpmon`: the default monitor of the script tag (also what the pre-load snippet stubs). */
-export interface LpmonGlobal {
-  /** The visitor id, or undefined when there is no session (or lpmon could not start). */
+/** `window.lpmon`: the default monitor of the script tag (also what the pre-load snippet stubs):
+ * a `Monitor`, plus what only the script tag has. */
+export interface LpmonGlobal extends Monitor {
+  /** The visitor id, or undefined when none is known (or lpmon could not start). */
   getVid(): string | undefined;
-  getSid(): string | undefined;
-  engage(request?: EngageRequest): Promise<EngageResult>;
-  report(request: ReportRequest): Promise<ReportResult>;
   /**
    * The visitor's consent ('granted' sends the calls waiting for it; 'denied' refuses calls and
    * removes what lpmon stored). With `data-consent="pending"` on the tag nothing is stored or
    * sent until it is granted. Works before lpmon has loaded (with the pre-load snippet).
    */
   setConsent(consent: 'granted' | 'denied'): void;
-  /** Forgets the visitor, the session and the reports not sent yet (logout). */
-  reset(): void;
   /** Queues a call (before lpmon has loaded) or makes it now (after). */
   push(entry: LpmonEngageEntry): void;
   push(entry: LpmonReportEntry): void;
