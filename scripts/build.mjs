@@ -58,6 +58,18 @@ function stubUnused(file) {
   writeFileSync(file, out.bytes);
 }
 stubUnused(wasm);
+// wasm-bindgen's module, renamed `raw` for the glue entry (src/bindings/glue.js and
+// agent/glue.js) that bundles it: its imports of the primitives' copy (pkg/snippets/) point at
+// src/platform/primitives.js (`primitives`, relative to `raw`), which the entry imports too. One
+// module instance, so the entry can hand it the wasm's `wake` export.
+function rawGlue(file, raw, primitives) {
+  const text = readFileSync(file, 'utf8');
+  // Only the import statements: the keys of the wasm's import object keep the module's name.
+  const snippet = /(from\s*)(["'])\.\/snippets\/[^"']*\/src\/platform\/primitives\.js\2/g;
+  if (!text.match(snippet)) fail(`${file}: no import of the snippet primitives.js`);
+  writeFileSync(raw, text.replace(snippet, `$1'${primitives}'`));
+  rmSync(file);
+}
 // Optimized with names kept (the same code as with --strip-debug), so the symbol check sees what
 // ships; the names go in the next run.
 await step('wasm-opt', 'wasm-opt', [...WASM_OPT_FLAGS.filter((f) => f !== '--strip-debug'), '--debuginfo', wasm, '-o', wasm]);
@@ -80,7 +92,7 @@ shortenPackage({
 // --bundle pulls the platform's JS primitives (pkg/snippets/) into the glue: one self-contained
 // file for pkg/ and dist/. Its entry is src/bindings/glue.js, which makes the monitor object
 // around wasm-bindgen's module (renamed lpmon_raw.js until then).
-renameSync(join(pkg, 'lpmon.js'), join(pkg, 'lpmon_raw.js'));
+rawGlue(join(pkg, 'lpmon.js'), join(pkg, 'lpmon_raw.js'), '../src/platform/primitives.js');
 await step('minify glue', 'esbuild', [join(root, 'src', 'bindings', 'glue.js'), '--bundle', '--minify', '--format=esm', '--target=es2020',
   `--outfile=${join(pkg, 'lpmon.js')}`, '--log-level=warning']);
 rmSync(join(pkg, 'lpmon_raw.js'));
@@ -117,8 +129,10 @@ writeFileSync(agentWasm, zeroDeadData(readFileSync(agentWasm), agentWasm).bytes)
 copyFileSync(agentWasm, NAMED_AGENT_WASM);
 await step('wasm-opt (agent, strip names)', 'wasm-opt', [...features, '--strip-debug', agentWasm, '-o', agentWasm]);
 // --bundle: the agent build shares the platform, so its glue imports the same JS primitives.
-await step('minify glue (agent)', 'esbuild', [join(agentDir, 'lpmon_agent.js'), '--bundle', '--minify', '--format=esm',
-  '--target=es2020', '--allow-overwrite', `--outfile=${join(agentDir, 'lpmon_agent.js')}`, '--log-level=warning']);
+rawGlue(join(agentDir, 'lpmon_agent.js'), join(agentDir, 'lpmon_agent_raw.js'), '../../src/platform/primitives.js');
+await step('minify glue (agent)', 'esbuild', [join(root, 'src', 'bindings', 'agent', 'glue.js'), '--bundle', '--minify', '--format=esm',
+  '--target=es2020', `--outfile=${join(agentDir, 'lpmon_agent.js')}`, '--log-level=warning']);
+rmSync(join(agentDir, 'lpmon_agent_raw.js'));
 rmSync(join(agentDir, 'snippets'), { recursive: true, force: true });
 
 mkdirSync(dist, { recursive: true });

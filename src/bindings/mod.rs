@@ -125,3 +125,10 @@ pub fn set_consent(monitor: Handle, consent: &str) {
 pub fn reset(monitor: Handle) {
     driver::feed(parts(monitor).0, Input::Reset);
 }
+
+/// Where the page's answers, timers, locks and page events come back in: `glue.js` hands this
+/// export to the platform's primitives (`bind`), which call it as `on(kind, tag, value, flag)`.
+#[wasm_bindgen(skip_typescript)]
+pub fn wake(kind: u32, tag: u32, value: JsValue, flag: bool) {
+    driver::wake(kind, tag, value, flag);
+}

@@ -7,7 +7,6 @@
 use crate::prelude::*;
 
 use ::core::cell::{Cell, RefCell};
-use alloc::boxed::Box;
 
 use wasm_bindgen::prelude::*;
 
@@ -52,9 +51,6 @@ fn with<R>(n: usize, f: impl FnOnce(&mut Run) -> R) -> Option<R> {
 pub fn create(cfg: AgentConfig, to_js: ToJs) -> Option<usize> {
     TO_JS.0.set(Some(to_js));
     let mut runs = RUNS.0.try_borrow_mut().ok()?;
-    if runs.is_empty() {
-        bind();
-    }
     let run = Some(Run {
         machine: AgentMachine::new(cfg, seed()),
         calls: Vec::new(),
@@ -103,25 +99,24 @@ fn seed() -> [u8; 16] {
     buf
 }
 
-/// The one callback of the page's answers (kind 3) and timers (kind 4).
-fn bind() {
-    let on = Closure::wrap(Box::new(|kind: u32, tag: u32, value: JsValue, _: bool| {
-        let route = ROUTES
-            .0
-            .try_borrow_mut()
-            .ok()
-            .and_then(|mut routes| take_first(&mut routes, |(t, _, _)| *t == tag));
-        let Some((_, n, id)) = route else { return };
-        let input = match kind {
-            3 => Input::Answer {
-                id,
-                result: transport::answer(value),
-            },
-            _ => Input::Timer { id },
-        };
-        feed(n, input);
-    }) as Box<dyn Fn(u32, u32, JsValue, bool)>);
-    js::bind(&on.into_js_value());
+/// The way back in for the page's answers (kind 3) and timers (kind 4): the agent glue
+/// (`src/bindings/agent/glue.js`) hands the wasm's `wake` export to the primitives, as the
+/// consumer's does.
+pub fn wake(kind: u32, tag: u32, value: JsValue) {
+    let route = ROUTES
+        .0
+        .try_borrow_mut()
+        .ok()
+        .and_then(|mut routes| take_first(&mut routes, |(t, _, _)| *t == tag));
+    let Some((_, n, id)) = route else { return };
+    let input = match kind {
+        3 => Input::Answer {
+            id,
+            result: transport::answer(value),
+        },
+        _ => Input::Timer { id },
+    };
+    feed(n, input);
 }
 
 /// A tag for the callback (never 0: that one means "nobody listens"), routed to `(n, id)`.

@@ -7,7 +7,6 @@
 use crate::prelude::*;
 
 use ::core::cell::RefCell;
-use alloc::boxed::Box;
 
 use wasm_bindgen::prelude::*;
 
@@ -84,9 +83,6 @@ pub fn create(
     }
     let m = {
         let mut page = PAGE.0.try_borrow_mut().map_err(|_| busy())?;
-        if page.is_empty() {
-            bind();
-        }
         if page.len() >= MAX_MACHINES {
             return Err(busy());
         }
@@ -113,36 +109,34 @@ fn busy() -> Error {
     Error::config(&["createMonitor cannot run here"])
 }
 
-/// The one callback of the page's answers, timers, locks and page events. `Fn`, not `FnMut`:
-/// wasm-bindgen guards an `FnMut` against re-entry by blanking it while it runs, and a run that
-/// Firefox terminates (a tab closing during pagehide) never restores it, so every later call threw
-/// "closure invoked recursively". Nothing here needs `mut`: state lives in `PAGE`.
-fn bind() {
-    let on = Closure::wrap(Box::new(|kind: u32, tag: u32, value: JsValue, flag: bool| {
-        let (m, id) = ((tag & 0xFF) as usize, tag >> 8);
-        let input = match kind {
-            1 => Input::Hidden,
-            2 => Input::Online,
-            3 => Input::Answer {
-                id,
-                result: transport::answer(value),
-            },
-            4 => {
-                with(m, |r| take(&mut r.timers, id));
-                Input::Timer { id }
-            }
-            5 => {
-                with(m, |r| r.locks.push((id, Some(value))));
-                Input::LockGranted { id, waited: flag }
-            }
-            _ => Input::Held {
-                id,
-                names: locks::names(&value),
-            },
-        };
-        feed(m, input);
-    }) as Box<dyn Fn(u32, u32, JsValue, bool)>);
-    js::bind(&on.into_js_value());
+/// The one way back in for the page's answers, timers, locks and page events (`kind`: see
+/// `primitives.js`, `on`): the glue hands the wasm's `wake` export to the primitives, so no
+/// wasm-bindgen closure (its shims, its finalizer and its re-entry guard) is needed. Nothing here
+/// needs `mut` across calls: state lives in `PAGE`, so a page callback that calls lpmon again
+/// simply feeds it again.
+pub fn wake(kind: u32, tag: u32, value: JsValue, flag: bool) {
+    let (m, id) = ((tag & 0xFF) as usize, tag >> 8);
+    let input = match kind {
+        1 => Input::Hidden,
+        2 => Input::Online,
+        3 => Input::Answer {
+            id,
+            result: transport::answer(value),
+        },
+        4 => {
+            with(m, |r| take(&mut r.timers, id));
+            Input::Timer { id }
+        }
+        5 => {
+            with(m, |r| r.locks.push((id, Some(value))));
+            Input::LockGranted { id, waited: flag }
+        }
+        _ => Input::Held {
+            id,
+            names: locks::names(&value),
+        },
+    };
+    feed(m, input);
 }
 
 /// Hands machine `m` one input and carries out what follows.

@@ -10,8 +10,6 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     /// fetch with a timeout → `Answer` (status 0: no answer, 1: timed out).
     pub fn http(url: &str, init: &str, timeout_ms: u32) -> Promise;
-    /// Sets the one callback of answers, timers, locks and page events.
-    pub fn bind(on: &JsValue);
     /// `http`, answered through the callback with `tag` (0: nobody listens).
     pub fn request(tag: u32, url: &str, init: &str, timeout_ms: u32);
     /// Calls back with `tag` after `ms`; returns the handle for `clear_timer`.

@@ -109,3 +109,10 @@ impl AgentClient {
         ))
     }
 }
+
+/// Where the page's answers and timers come back in: `glue.js` (beside this file) hands this
+/// export to the platform's primitives (`bind`), which call it as `on(kind, tag, value)`.
+#[wasm_bindgen(skip_typescript)]
+pub fn wake(kind: u32, tag: u32, value: JsValue) {
+    agent_driver::wake(kind, tag, value);
+}
