@@ -67,8 +67,17 @@ function rawGlue(file, raw, primitives) {
   // Only the import statements: the keys of the wasm's import object keep the module's name.
   const snippet = /(from\s*)(["'])\.\/snippets\/[^"']*\/src\/platform\/primitives\.js\2/g;
   if (!text.match(snippet)) fail(`${file}: no import of the snippet primitives.js`);
-  writeFileSync(raw, text.replace(snippet, `$1'${primitives}'`));
+  // The entry's own init (src/bindings/init.js) uses wasm-bindgen's imports and finishing step.
+  const inner = ['__wbg_get_imports', '__wbg_finalize_init'];
+  for (const name of inner) if (!text.includes(`function ${name}(`)) fail(`${file}: no ${name} to export`);
+  writeFileSync(raw, `${text.replace(snippet, `$1'${primitives}'`)}\nexport { ${inner.join(', ')} };\n`);
   rmSync(file);
+  // Nor is initSync offered (init.js): out of the types too.
+  const types = file.replace(/\.js$/, '.d.ts');
+  const declared = /\nexport type SyncInitInput = [^\n]*\n\n\/\*\*(?:(?!\*\/)[\s\S])*\*\/\nexport function initSync\([^\n]*\n/;
+  const dts = readFileSync(types, 'utf8');
+  if (!declared.test(dts)) fail(`${types}: initSync's declaration not found`);
+  writeFileSync(types, dts.replace(declared, '\n'));
 }
 // Optimized with names kept (the same code as with --strip-debug), so the symbol check sees what
 // ships; the names go in the next run.

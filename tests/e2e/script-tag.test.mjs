@@ -2,6 +2,7 @@
 // order, streaming compilation of the .wasm, and quiet degradation when a CSP blocks wasm.
 import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { openBrowserSuite, closeBrowserSuite, freshContext, calls, eventually } from './harness.mjs';
 import { BROWSERS } from './browsers.mjs';
 
@@ -63,8 +64,8 @@ test('after loading, lpmon.push runs the call at once and calls its callback', T
   assert.equal(reports.at(-1).body.engagementAttributes[0].keywords[0], 'late');
 });
 
-test('the .wasm is fetched at once and compiled while it streams (served as application/wasm)', T, async () => {
-  const page = await context.newTab();
+/** Records in `window.wasmCalls` how the page instantiates wasm. */
+function recordWasmCalls() {
   site.init(() => {
     window.wasmCalls = [];
     const streaming = WebAssembly.instantiateStreaming;
@@ -78,6 +79,11 @@ test('the .wasm is fetched at once and compiled while it streams (served as appl
       return plain.call(this, source, imports);
     };
   });
+}
+
+test('the .wasm is fetched at once and compiled while it streams (served as application/wasm)', T, async () => {
+  const page = await context.newTab();
+  recordWasmCalls();
   // The glue is held back a moment: the .wasm request must not wait for it.
   site.route('/dist/lpmon_glue.js', { delayMs: 300 });
   // The order the browser issued requests in: Playwright sees it in Chromium. (The order they
@@ -101,6 +107,20 @@ test('the .wasm is fetched at once and compiled while it streams (served as appl
   }
   // The browser's own console warnings: readable in Chromium only (null over WebDriver).
   if (page.warnings) assert.deepEqual(page.warnings.filter((w) => /instantiateStreaming|MIME/.test(w)), []);
+});
+
+test('a .wasm served with another content type is compiled from its bytes, and lpmon works', T, async () => {
+  const page = await context.newTab();
+  recordWasmCalls();
+  const wasm = readFileSync(new URL('../../dist/lpmon_bg.wasm', import.meta.url));
+  site.route('/dist/lpmon_bg.wasm', { fulfill: { contentType: 'application/octet-stream', body: wasm } });
+  await page.goto(site.origin + '/examples/script-tag.html');
+  assert.equal(await page.evaluate(() => lpmon.ready), true);
+  // Streaming refuses the type; the same answer's bytes are compiled instead (no second fetch).
+  assert.deepEqual(await page.evaluate(() => window.wasmCalls), ['instantiateStreaming', 'instantiate(bytes)']);
+  assert.equal(site.journal.filter((r) => r.path === '/dist/lpmon_bg.wasm').length, 1);
+  const answer = await page.evaluate(() => lpmon.engage());
+  assert.equal(answer.visitorId, await page.evaluate(() => lpmon.getVid()));
 });
 
 test('a CSP without wasm-unsafe-eval: lpmon stands aside quietly and says why', T, async () => {
