@@ -25,12 +25,12 @@ struct Run {
     /// The `onEvent` callback of each monitor.
     on_event: Vec<Option<JsValue>>,
     /// The promises of calls not settled yet.
-    calls: Vec<(u32, Option<js::Promise>)>,
+    calls: Vec<(u32, js::Promise)>,
     next_call: u32,
     /// Release functions of granted locks.
-    locks: Vec<(u32, Option<JsValue>)>,
+    locks: Vec<(u32, JsValue)>,
     /// Handles of running timers.
-    timers: Vec<(u32, Option<f64>)>,
+    timers: Vec<(u32, f64)>,
 }
 
 static PAGE: PageLocal<RefCell<Vec<Run>>> = PageLocal(RefCell::new(Vec::new()));
@@ -44,16 +44,17 @@ fn with<R>(m: usize, f: impl FnOnce(&mut Run) -> R) -> Option<R> {
     page.get_mut(m).map(f)
 }
 
-/// Takes the value listed under `id` out of `list` (no index arithmetic: nothing can panic).
-fn take<T>(list: &mut Vec<(u32, Option<T>)>, id: u32) -> Option<T> {
-    let mut found = None;
-    for (k, v) in list.iter_mut() {
-        if *k == id && found.is_none() {
-            found = v.take();
-        }
+/// Takes the value listed under `id` out of `list`. The last entry fills its slot (the lists are
+/// looked up by id, never in order); no index arithmetic, so nothing can panic. Smaller than a
+/// `retain` per value type.
+fn take<T>(list: &mut Vec<(u32, T)>, id: u32) -> Option<T> {
+    let i = list.iter().position(|(k, _)| *k == id)?;
+    let last = list.pop()?;
+    match list.get_mut(i) {
+        Some(slot) => Some(::core::mem::replace(slot, last).1),
+        // It was the last one.
+        None => Some(last.1),
     }
-    list.retain(|(_, v)| v.is_some());
-    found
 }
 
 fn tag(m: usize, id: u32) -> u32 {
@@ -128,7 +129,7 @@ pub fn wake(kind: u32, tag: u32, value: JsValue, flag: bool) {
             Input::Timer { id }
         }
         5 => {
-            with(m, |r| r.locks.push((id, Some(value))));
+            with(m, |r| r.locks.push((id, value)));
             Input::LockGranted { id, waited: flag }
         }
         _ => Input::Held {
@@ -159,7 +160,7 @@ pub fn call(m: usize, monitor: usize, op: Op, request: Result<Json, Error>) -> j
     };
     let id = with(m, |r| {
         r.next_call = r.next_call.wrapping_add(1);
-        r.calls.push((r.next_call, Some(promise.clone())));
+        r.calls.push((r.next_call, promise.clone()));
         r.next_call
     });
     match id {
@@ -260,7 +261,7 @@ fn execute(m: usize, out: Output) {
         }
         Output::SetTimer { id, ms } => {
             let handle = js::timer(tag(m, id), ms.min(i32::MAX as u32));
-            with(m, |r| r.timers.push((id, Some(handle))));
+            with(m, |r| r.timers.push((id, handle)));
         }
         Output::ClearTimer { id } => {
             let handle = with(m, |r| take(&mut r.timers, id));
