@@ -24,7 +24,7 @@ const FLOOD = opt('--flood', 10000);
 // Issue 12's targets, and the budgets that fail the run: a budget is the target once this code
 // meets it, else the last limit it did meet (the printout and results.json say which).
 const TARGET = { totalGzip: 30 * 1024, callRatio: 1.04, startupRatio: 1.3 };
-const BUDGET = { totalGzip: 42.5 * 1024, goalGzip: 18 * 1024, callRatio: 1.10, startupRatio: 1.6 };
+const BUDGET = { totalGzip: 41.5 * 1024, goalGzip: 18 * 1024, callRatio: 1.10, startupRatio: 1.6 };
 const BEFORE = JSON.parse(readFileSync(join(root, 'bench', 'before.json'), 'utf8'));
 
 // ---- build: the release package, the emulator, the empty comparison module

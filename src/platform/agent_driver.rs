@@ -1,7 +1,7 @@
 //! Runs the agent clients of the page ([`AgentMachine`]s), as `driver.rs` runs the monitors:
 //! `feed` hands a machine one input, then carries out its outputs — fetch, timers, settling the
-//! calls' promises. Answers and timers come back through the primitives' one callback with a
-//! tag, which this driver maps back to its client and request.
+//! calls' promises. Answers and timers come back through the primitives' one callback (the
+//! wasm's `wake` export) with a tag, which this driver maps back to its client and request.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
