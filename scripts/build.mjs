@@ -1,6 +1,6 @@
 // Builds the shipped package: wasm (wasm-pack, then wasm-opt from the npm registry), the minified
 // ESM glue in pkg/, and the script-tag bundle in dist/. Prints the gzipped sizes.
-import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
@@ -43,7 +43,7 @@ await step('wasm-pack build', 'wasm-pack', [
 ]);
 const wasm = join(pkg, 'lpmon_bg.wasm');
 // The monitor's methods are typed by hand (the `Monitor` interface of src/bindings/types.rs): the
-// wasm exports them as functions of a handle, which js/track.js wraps.
+// wasm exports them as functions of a handle, which src/bindings/glue.js wraps.
 if (!readFileSync(join(pkg, 'lpmon.d.ts'), 'utf8').includes('engage(request?: EngageRequest)')) fail('pkg/lpmon.d.ts: the Monitor interface is missing');
 // The allocation-failure path's bodies become `unreachable` (scripts/alloc-failure.mjs), so that
 // wasm-opt drops the formatting code only they reach.

@@ -41,12 +41,13 @@ fn settled(r: Result<Json, Error>) -> (bool, JsValue) {
 type Handle = u32;
 
 fn handle(machine: usize, monitor: usize) -> Handle {
-    ((monitor as u32) << 8) | (machine as u32 & 0xFF)
+    driver::tag(machine, monitor as u32)
 }
 
 /// `(machine, monitor)` of a handle.
 fn parts(h: Handle) -> (usize, usize) {
-    ((h & 0xFF) as usize, (h >> 8) as usize)
+    let (machine, monitor) = driver::untag(h);
+    (machine, monitor as usize)
 }
 
 /// Creates a monitor (its handle; `glue.js` returns the object). Throws an `LpmonError` of kind

@@ -57,8 +57,15 @@ fn take<T>(list: &mut Vec<(u32, T)>, id: u32) -> Option<T> {
     }
 }
 
-fn tag(m: usize, id: u32) -> u32 {
+/// Machine `m`'s `id` in one number: the machine in the low byte, the id above (the tags of
+/// requests, timers and locks, and the monitors' handles).
+pub fn tag(m: usize, id: u32) -> u32 {
     (id << 8) | (m as u32 & 0xFF)
+}
+
+/// `(machine, id)` of a [`tag`].
+pub fn untag(tag: u32) -> (usize, u32) {
+    ((tag & 0xFF) as usize, tag >> 8)
 }
 
 /// The monitor `(machine, monitor)` for `cfg`: a new machine for the first monitor of an account
@@ -116,7 +123,7 @@ fn busy() -> Error {
 /// needs `mut` across calls: state lives in `PAGE`, so a page callback that calls lpmon again
 /// simply feeds it again.
 pub fn wake(kind: u32, tag: u32, value: JsValue, flag: bool) {
-    let (m, id) = ((tag & 0xFF) as usize, tag >> 8);
+    let (m, id) = untag(tag);
     let input = match kind {
         1 => Input::Hidden,
         2 => Input::Online,
