@@ -1,8 +1,8 @@
 // `npm run bench`: builds the release package, then measures in headless Chromium against the
 // emulator on loopback, in one run: transfer size, start-up against an empty wasm-bindgen module,
 // per-call cost against a plain fetch doing the same requests (and, for reference, against a
-// plain-JS client that also puts a timeout on every request), main-thread blocking under 10,000
-// reports, and memory after 10 and after 10,000 calls. Prints a table, writes bench/results.json
+// plain-JS client that also puts a timeout on every request), where a call's time goes,
+// main-thread blocking under 10,000 reports, and memory after 10 and after 10,000 calls. Prints a table, writes bench/results.json
 // with the figures of bench/before.json beside them (`before`: the committed run this work
 // started from), and exits 1 when a budget is crossed. Machines are noisy: medians and ratios,
 // not single times.
@@ -143,6 +143,11 @@ try {
       // A plain-JS client with a timeout on each request (AbortSignal.timeout): for reference.
       clientMedianMs: round(median(t.client)),
       clientRatio: round(median(t.client) / median(t.plain)),
+      // Where the time goes: a pass of its own (its timing wrappers stay out of the ratios), right
+      // after this kind's rounds: the emulator's engage answers slow down as a session's SDEs pile
+      // up (it merges them all on every engage; after the reports' rounds, one run's took 19 ms
+      // instead of 5.5).
+      phases: await page.evaluate(([k, n, b]) => window.bench.phases(k, n, b), [kind, Math.ceil(CALLS / 2), engageBody]),
     };
   }
   results.perCall = per;
@@ -230,6 +235,17 @@ row(['---', '---', '---', '---', '---', '---', '---', '---']);
 for (const k of ['engage', 'report']) {
   row([k, per(k).lpmonMedianMs + ' ms', per(k).plainMedianMs + ' ms', per(k).ratio + ' ×', per(k).ratioInterval95.join('–') + ' ×', was(k, 'ratio') + ' ×',
     per(k).pairedExtraMs + ' ms', per(k).clientMedianMs + ' ms (' + per(k).clientRatio + ' ×)']);
+}
+console.log();
+// The phases' medians: lpmon's synchronous part, then from the call until fetch() is called, the
+// network (fetch until the answer's text is in hand), and from there until the promise settled.
+row(['where a call\'s time goes (µs, medians of ' + Math.ceil(CALLS / 2) + ')', 'call returns', 'fetch() called', 'fetch → answer text', 'answer text → settled', 'in all']);
+row(['---', '---', '---', '---', '---', '---']);
+for (const k of ['engage', 'report']) {
+  for (const who of ['lpmon', 'plain']) {
+    const p = per(k).phases[who];
+    row([`${k}: ${who === 'lpmon' ? 'lpmon' : 'plain fetch'}`, who === 'lpmon' ? String(p.syncUs) : '–', String(p.untilFetchUs), String(p.networkUs), String(p.afterAnswerUs), String(p.totalUs)]);
+  }
 }
 console.log();
 row(['100 reports made at once', 'value', 'before']);

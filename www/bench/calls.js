@@ -1,7 +1,8 @@
 // Per-call cost and load, driven by scripts/bench.mjs: lpmon's engage/report against the same
 // requests made with a plain fetch (the baseline) and by a plain-JS client that also does what
-// lpmon must (a timeout on every request), interleaved; a flood of reports with the long tasks it
-// causes; the wasm memory before and after.
+// lpmon must (a timeout on every request), interleaved; where a call's time goes, beside the
+// plain fetch's; a flood of reports with the long tasks it causes; the wasm memory before and
+// after.
 import init, { createMonitor } from '/js/index.js';
 
 const meta = (name) => document.querySelector(`meta[name="${name}"]`).content;
@@ -29,15 +30,7 @@ window.bench = {
   /** `n` rounds of one lpmon call, the same request by hand and by the plain-JS client; each
    * round starts with a different one of the three. */
   async calls(kind, n, engageBody) {
-    const vid = monitor.getVid();
-    const sid = monitor.getSid();
-    const report = { engagementAttributes: [{ type: 'searchInfo', keywords: ['bench'] }] };
-    const url = `${base}/${kind === 'engage' ? 'engagement' : 'report'}?v=1.0&vid=${vid}&sid=${sid}`;
-    const request = kind === 'engage'
-      ? { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: engageBody }
-      : { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-HTTP-Method-Override': 'PUT' }, body: JSON.stringify(report), keepalive: true };
-    const lpmon = () => (kind === 'engage' ? monitor.engage() : monitor.report(report));
-    const plain = async () => JSON.parse(await (await fetch(url, request)).text());
+    const { url, request, lpmon, plain } = this.requests(kind, engageBody);
     // What a plain-JS monitoring client cannot skip either: its requests time out (lpmon's
     // default, 10 s). Reported beside the plain fetch, never used as the budget's baseline.
     const client = async () => JSON.parse(await (await fetch(url, { ...request, signal: AbortSignal.timeout(10000) })).text());
@@ -59,6 +52,69 @@ window.bench = {
       }
     }
     return out;
+  },
+
+  /** Where a call's time goes, lpmon beside the plain fetch: `n` rounds of each (after `calls`
+   * warmed both up), timed at four points: the call, its return (lpmon's synchronous part),
+   * `fetch()` being called, the answer's text in hand, the promise settled. A pass of its own:
+   * the wrappers that take the times would be in the ratios' way. Medians in microseconds. */
+  async phases(kind, n, engageBody) {
+    const { lpmon, plain } = this.requests(kind, engageBody);
+    let mark = {};
+    const fetch0 = window.fetch;
+    const text0 = Response.prototype.text;
+    window.fetch = (...args) => {
+      mark.fetch = performance.now();
+      return fetch0(...args);
+    };
+    Response.prototype.text = function text() {
+      return text0.call(this).then((t) => {
+        mark.text = performance.now();
+        return t;
+      });
+    };
+    const rows = { lpmon: [], plain: [] };
+    try {
+      for (let i = 0; i < n; i++) {
+        for (const name of i % 2 ? ['lpmon', 'plain'] : ['plain', 'lpmon']) {
+          mark = {};
+          const t = performance.now();
+          const p = (name === 'lpmon' ? lpmon : plain)();
+          const back = performance.now();
+          await p;
+          const end = performance.now();
+          rows[name].push([back - t, mark.fetch - t, mark.text - mark.fetch, end - mark.text, end - t]);
+        }
+      }
+    } finally {
+      window.fetch = fetch0;
+      Response.prototype.text = text0;
+    }
+    const med = (xs) => {
+      const s = [...xs].sort((a, b) => a - b);
+      return Math.round(s[s.length >> 1] * 1000);
+    };
+    const names = ['syncUs', 'untilFetchUs', 'networkUs', 'afterAnswerUs', 'totalUs'];
+    const out = {};
+    for (const [who, r] of Object.entries(rows)) out[who] = Object.fromEntries(names.map((k, j) => [k, med(r.map((x) => x[j]))]));
+    return out;
+  },
+
+  /** The lpmon call of `kind` and the plain fetch making the same request. */
+  requests(kind, engageBody) {
+    const vid = monitor.getVid();
+    const sid = monitor.getSid();
+    const report = { engagementAttributes: [{ type: 'searchInfo', keywords: ['bench'] }] };
+    const url = `${base}/${kind === 'engage' ? 'engagement' : 'report'}?v=1.0&vid=${vid}&sid=${sid}`;
+    const request = kind === 'engage'
+      ? { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: engageBody }
+      : { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-HTTP-Method-Override': 'PUT' }, body: JSON.stringify(report), keepalive: true };
+    return {
+      url,
+      request,
+      lpmon: () => (kind === 'engage' ? monitor.engage() : monitor.report(report)),
+      plain: async () => JSON.parse(await (await fetch(url, request)).text()),
+    };
   },
 
   /** `total` reports, `batch` at a time; the long tasks they cause. */
