@@ -55,9 +55,10 @@ window.bench = {
   },
 
   /** Where a call's time goes, lpmon beside the plain fetch: `n` rounds of each (after `calls`
-   * warmed both up), timed at four points: the call, its return (lpmon's synchronous part),
-   * `fetch()` being called, the answer's text in hand, the promise settled. A pass of its own:
-   * the wrappers that take the times would be in the ratios' way. Medians in microseconds. */
+   * warmed both up), timed when the call is made and returns (lpmon's synchronous part), when
+   * `fetch()` is called, when the answer's text is in hand and when the promise settles. A pass
+   * of its own: the wrappers that take the times would be in the ratios' way. Medians in
+   * microseconds. */
   async phases(kind, n, engageBody) {
     const { lpmon, plain } = this.requests(kind, engageBody);
     let mark = {};
