@@ -144,9 +144,7 @@ try {
       clientMedianMs: round(median(t.client)),
       clientRatio: round(median(t.client) / median(t.plain)),
       // Where the time goes: a pass of its own (its timing wrappers stay out of the ratios), right
-      // after this kind's rounds: the emulator's engage answers slow down as a session's SDEs pile
-      // up (it merges them all on every engage; after the reports' rounds, one run's took 19 ms
-      // instead of 5.5).
+      // after this kind's rounds.
       phases: await page.evaluate(([k, n, b]) => window.bench.phases(k, n, b), [kind, Math.ceil(CALLS / 2), engageBody]),
     };
   }

@@ -114,7 +114,7 @@ fn absorb(
     session.record_page(page_id, &body.entry_points, now);
     let mut stored = 0;
     for sde in body.attributes.iter().filter(|s| !s.impression) {
-        session.events.push(SdeEvent {
+        session.add_event(SdeEvent {
             kind: sde.kind.clone(),
             body: sde.body.clone(),
             time: now,
@@ -170,18 +170,20 @@ pub fn engage(
     } else {
         body.entry_points.clone()
     };
-    let sdes = session.merged_sdes();
+    let authenticated =
+        rules::is_authenticated(&session.identities, session.consumer_id.as_deref());
+    let (sdes, exposures) = session.sdes_and_exposures();
     let visit = Visit {
         account: call.account,
         entry_points: &entry_points,
-        sdes: &sdes,
-        authenticated: rules::is_authenticated(&session.identities, session.consumer_id.as_deref()),
+        sdes,
+        authenticated,
         now_ms: now,
     };
     let open = model.conversations.open_for(&vid);
     let decision = (settings.offer_engagement && open.is_none())
         .then(|| rules::decide(&settings.catalog, &model.availability, &visit));
-    let offer = offer(settings, session, open, decision.as_ref(), &page_id, now);
+    let offer = offer(settings, exposures, open, decision.as_ref(), &page_id, now);
 
     let entry = targeting::trace_entry(&TraceInput {
         visit: &visit,
@@ -228,10 +230,10 @@ struct Offer {
 }
 
 /// The open conversation if there is one, else the engagement the rules chose (noted in the
-/// session as an exposure under a new context id), else nothing.
+/// session's `exposures` under a new context id), else nothing.
 fn offer(
     settings: &Settings,
-    session: &mut Session,
+    exposures: &mut Vec<Exposure>,
     open: Option<&Conversation>,
     decision: Option<&rules::Decision<'_>>,
     page_id: &str,
@@ -260,7 +262,7 @@ fn offer(
         return nothing(Outcome::Nothing);
     };
     let id = ids::new_token();
-    session.engagements.push(Exposure {
+    exposures.push(Exposure {
         context_id: id.clone(),
         campaign_id: chosen.campaign.id,
         engagement_id: chosen.engagement.id,

@@ -68,9 +68,15 @@ pub struct Session {
     pub identities: Vec<Value>,
     pub client_properties: Option<Value>,
     pub pages: Vec<Page>,
-    pub events: Vec<SdeEvent>,
+    /// Received in this order; added with [`Session::add_event`], which keeps `merged` in step.
+    events: Vec<SdeEvent>,
     pub engagements: Vec<Exposure>,
     pub impressions: Vec<Impression>,
+    /// `events` merged per type, kept as they arrive: every engage reads it. Merging them all
+    /// again each time was about a third of an engage's time once a session had 4,000 reports
+    /// (about 32 ms, 22 ms without it; the trace's copy of the SDEs is much of the rest).
+    #[serde(skip)]
+    merged: MergedSdes,
 }
 
 impl Session {
@@ -87,6 +93,7 @@ impl Session {
             events: Vec::new(),
             engagements: Vec::new(),
             impressions: Vec::new(),
+            merged: MergedSdes::default(),
         }
     }
 
@@ -133,9 +140,25 @@ impl Session {
         self.engagements.iter().find(|e| e.context_id == context_id)
     }
 
+    /// Stores an SDE received in this session.
+    pub fn add_event(&mut self, event: SdeEvent) {
+        self.merged.add(&event.kind, event.body.clone());
+        self.events.push(event);
+    }
+
+    /// The SDEs received so far, oldest first.
+    pub fn events(&self) -> &[SdeEvent] {
+        &self.events
+    }
+
     /// The SDEs received so far, merged per type (replace or append).
-    pub fn merged_sdes(&self) -> MergedSdes {
-        MergedSdes::from_events(self.events.iter().map(|e| (e.kind.as_str(), &e.body)))
+    pub fn merged_sdes(&self) -> &MergedSdes {
+        &self.merged
+    }
+
+    /// The merged SDEs beside the exposures, which an engage records while it reads the SDEs.
+    pub fn sdes_and_exposures(&mut self) -> (&MergedSdes, &mut Vec<Exposure>) {
+        (&self.merged, &mut self.engagements)
     }
 
     /// The entry points a page was seen with.
@@ -324,6 +347,44 @@ mod tests {
         idle_ms: 30 * 60_000,
         max_ms: 6 * 3_600_000,
     };
+
+    #[test]
+    fn merged_sdes_follow_the_events_as_they_arrive() {
+        let mut session = Session::new("v".to_owned(), "s".to_owned(), 0);
+        let sdes = [
+            ("cart", serde_json::json!({"type": "cart", "total": 1})),
+            (
+                "searchInfo",
+                serde_json::json!({"type": "searchInfo", "keywords": ["a"]}),
+            ),
+            ("cart", serde_json::json!({"type": "cart", "total": 2})),
+            (
+                "searchInfo",
+                serde_json::json!({"type": "searchInfo", "keywords": ["b"]}),
+            ),
+        ];
+        for (i, (kind, body)) in sdes.iter().enumerate() {
+            session.add_event(SdeEvent {
+                kind: (*kind).to_owned(),
+                body: body.clone(),
+                time: i as u64,
+                page_id: "p".to_owned(),
+                via: "report",
+            });
+            // After every event: what merging all of them again gives.
+            let all = MergedSdes::from_events(
+                session.events().iter().map(|e| (e.kind.as_str(), &e.body)),
+            );
+            assert_eq!(session.merged_sdes(), &all);
+        }
+        assert_eq!(session.events().len(), 4);
+        // The newer cart replaced the older one; the searches accumulated.
+        assert_eq!(
+            session.merged_sdes().of("cart"),
+            std::slice::from_ref(&sdes[2].1)
+        );
+        assert_eq!(session.merged_sdes().of("searchInfo").len(), 2);
+    }
 
     #[test]
     fn new_pair_then_existing() {

@@ -209,7 +209,7 @@ impl Seen {
 /// pages, the engagements it displayed and device facts.
 pub fn build(session: &Session) -> Value {
     let mut answer = Answer::default();
-    for sde in &session.events {
+    for sde in session.events() {
         answer.add(sde);
     }
     answer.finish(session)
