@@ -1,8 +1,9 @@
 // lpmon's ESM entry. It wraps the wasm-bindgen glue so that importing lpmon never touches
 // `window` (server-side rendering stays safe) and so that using it before `init()` or outside a
 // browser fails with an LpmonError of kind "config" instead of a TypeError from the glue.
-// init() imports the glue, track.js and audit.js while the .wasm downloads: static imports would
-// add a round trip before the .wasm request.
+// The package ships it bundled (scripts/build.mjs writes pkg/index.js, one module with the glue,
+// track.js and audit.js inside). Unbundled, as the repository serves it, init() imports them while
+// the .wasm downloads: static imports would add a round trip before the .wasm request.
 
 let started = null;
 let ready = false;

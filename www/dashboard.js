@@ -2,7 +2,7 @@
 // turns Visit Information into a timeline. It uses lpmon's agent client the way a brand's agent
 // tool would; everything from the server goes into the page as text, never as HTML. The campaign
 // funnel card comes from dashboard-funnel.js.
-import { createAgentClient } from '/js/index.js';
+import { createAgentClient } from '/pkg/index.js';
 import { startFunnel } from '/dashboard-funnel.js';
 
 const $ = (id) => document.getElementById(id);

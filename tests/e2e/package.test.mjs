@@ -30,18 +30,19 @@ test('npm pack ships the ESM entry, its types, the wasm and the script-tag files
   const files = packed.files.map((f) => f.path).sort();
   assert.deepEqual(files, [
     'README.md', 'dist/lpmon-debug.js', 'dist/lpmon.js', 'dist/lpmon_bg.wasm', 'dist/lpmon_glue.js', 'dist/snippet.min.js',
-    'js/audit.js', 'js/global.d.ts', 'js/index.d.ts', 'js/index.js', 'js/track.js', 'package.json',
+    'js/global.d.ts', 'js/index.d.ts', 'package.json',
     'pkg/agent/lpmon_agent.d.ts', 'pkg/agent/lpmon_agent.js', 'pkg/agent/lpmon_agent_bg.wasm',
-    'pkg/lpmon.d.ts', 'pkg/lpmon.js', 'pkg/lpmon_bg.wasm',
+    'pkg/index.js', 'pkg/lpmon.d.ts', 'pkg/lpmon_bg.wasm',
   ]);
   const meta = JSON.parse(readFileSync(join(spa, 'node_modules', 'lpmon', 'package.json'), 'utf8'));
   assert.equal(meta.type, 'module');
   assert.equal(meta.sideEffects, false);
   assert.match(meta.engines.node, /^>=\d+/);
-  assert.deepEqual(meta.exports['.'], { types: './js/index.d.ts', default: './js/index.js' });
+  assert.deepEqual(meta.exports['.'], { types: './js/index.d.ts', default: './pkg/index.js' });
   assert.deepEqual(meta.exports['./global'], { types: './js/global.d.ts' });
-  // Every file the exports and the entry's imports name is in the package.
-  for (const target of ['js/index.js', 'js/track.js', 'js/audit.js', 'js/index.d.ts', 'js/global.d.ts', 'pkg/lpmon.js', 'pkg/lpmon.d.ts', 'pkg/lpmon_bg.wasm', 'pkg/agent/lpmon_agent.js']) {
+  // Every file the exports and the entry's imports name is in the package. The entry is one
+  // bundled module (js/index.js with the glue, track.js and audit.js): one module request, not four.
+  for (const target of ['pkg/index.js', 'js/index.d.ts', 'js/global.d.ts', 'pkg/lpmon.d.ts', 'pkg/lpmon_bg.wasm', 'pkg/agent/lpmon_agent.js']) {
     assert.ok(files.includes(target), target);
   }
   // Most of it is the agent wasm, which only agent tools ever fetch.
@@ -120,7 +121,7 @@ test('the tarball installed into an empty folder runs in Chromium: createMonitor
   const { dir, entry } = installClean(packed.tarball);
   // Node resolved 'lpmon' through the installed package's exports; the page imports it by that path.
   const entryPath = relative(dir, fileURLToPath(entry));
-  assert.equal(entryPath, join('node_modules', 'lpmon', 'js', 'index.js'));
+  assert.equal(entryPath, join('node_modules', 'lpmon', 'pkg', 'index.js'));
   writeFileSync(join(dir, 'index.html'), `<!doctype html>
 <meta charset="utf-8">
 <title>lpmon from its tarball</title>
@@ -199,6 +200,11 @@ test('the tarball installed into an empty folder runs in Chromium: createMonitor
   assert.deepEqual(log[0].body.clientProperties, { deviceFamily: 'DESKTOP', os: 'LINUX', osName: 'LINUX' });
 
   // Everything came from the installed package, and it is what this repository built.
+  // The monitor came from one module, the bundled entry; the agent client from its own, on first use.
+  assert.deepEqual(served.filter((f) => f.path.endsWith('.js')).map((f) => f.path), [
+    join('node_modules', 'lpmon', 'pkg', 'index.js'),
+    join('node_modules', 'lpmon', 'pkg', 'agent', 'lpmon_agent.js'),
+  ]);
   const wasm = served.filter((f) => f.path.endsWith('.wasm'));
   assert.deepEqual(wasm.map((f) => f.path), [
     join('node_modules', 'lpmon', 'pkg', 'lpmon_bg.wasm'),

@@ -3,7 +3,7 @@
 // lpmon must (a timeout on every request), interleaved; where a call's time goes, beside the
 // plain fetch's; a flood of reports with the long tasks it causes; the wasm memory before and
 // after.
-import init, { createMonitor } from '/js/index.js';
+import init, { createMonitor } from '/pkg/index.js';
 
 const meta = (name) => document.querySelector(`meta[name="${name}"]`).content;
 const api = meta('lpmon-api');

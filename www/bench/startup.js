@@ -9,7 +9,7 @@ try {
     await m.default();
     m.ping();
   } else {
-    const m = await import('/js/index.js');
+    const m = await import('/pkg/index.js');
     await m.default();
     m.createMonitor({ accountId: meta('lpmon-account'), appInstallationId: meta('lpmon-app'), domain: meta('lpmon-api') }).getVid();
   }

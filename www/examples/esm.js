@@ -2,7 +2,7 @@
 // here the emulator serves the package's entry at /js/.) With ?manual the page only initialises
 // lpmon and leaves the calls to whoever drives it (the end-to-end tests); ?storage=… makes
 // localStorage misbehave the ways real browsers do, before lpmon first touches it.
-import init, * as lpmon from '/js/index.js';
+import init, * as lpmon from '/pkg/index.js';
 
 const meta = (name) => document.querySelector(`meta[name="${name}"]`).content;
 const out = document.getElementById('out');
