@@ -201,10 +201,12 @@ test('the tarball installed into an empty folder runs in Chromium: createMonitor
 
   // Everything came from the installed package, and it is what this repository built.
   // The monitor came from one module, the bundled entry; the agent client from its own, on first use.
-  assert.deepEqual(served.filter((f) => f.path.endsWith('.js')).map((f) => f.path), [
+  const js = served.filter((f) => f.path.endsWith('.js'));
+  assert.deepEqual(js.map((f) => f.path), [
     join('node_modules', 'lpmon', 'pkg', 'index.js'),
     join('node_modules', 'lpmon', 'pkg', 'agent', 'lpmon_agent.js'),
   ]);
+  assert.equal(js[0].sha, sha(readFileSync(join(root, 'pkg', 'index.js'))));
   const wasm = served.filter((f) => f.path.endsWith('.wasm'));
   assert.deepEqual(wasm.map((f) => f.path), [
     join('node_modules', 'lpmon', 'pkg', 'lpmon_bg.wasm'),
