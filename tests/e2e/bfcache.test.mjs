@@ -16,8 +16,8 @@ import { BROWSERS, openBrowser } from './browsers.mjs';
 const T = { timeout: 60000 };
 const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
 
-/** The page: lpmon from /pkg/index.js (the npm entry), `go(calls)` makes a monitor and, with `calls`, an engage and
- * a report; `pageshow` events are kept with their `persisted` flag. */
+/** The page: lpmon from /pkg/index.js (the npm entry), `go(calls)` makes a monitor and, with
+ * `calls`, an engage and a report; `pageshow` events are kept with their `persisted` flag. */
 const page = (api) => `<!doctype html><meta charset="utf-8"><title>bfcache</title>
 <script type="module">
 import init, { createMonitor } from '/pkg/index.js';
