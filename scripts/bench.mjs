@@ -84,9 +84,8 @@ const emu = await startEmulator();
 const browser = await launchBrowser();
 const results = { date: new Date().toISOString(), machine: { cpus: (await import('node:os')).cpus().length }, sizes };
 try {
-  // ---- start-up: fresh page loads, lpmon (npm entry and script tag) and the empty module interleaved
-  // lpmon from its npm entry, lpmon from its script tag, the empty module; each round starts
-  // with a different one of the three.
+  // ---- start-up: fresh page loads of lpmon's npm entry, lpmon's script tag and the empty module,
+  // interleaved; each round starts with a different one of the three
   const startup = { lpmon: [], tag: [], empty: [] };
   const kinds = Object.keys(startup);
   const context = await browser.newContext();
