@@ -1,7 +1,7 @@
 // Per-call cost and load, driven by scripts/bench.mjs: lpmon's engage/report against the same
 // requests made with a plain fetch (the baseline) and by a plain-JS client that also does what
 // lpmon must (a timeout on every request), interleaved; where a call's time goes, beside the
-// plain fetch's; a flood of reports with the long tasks it causes; the wasm memory before and
+// plain fetch's; lpmon's own work with the network left out, hot and after idle; a flood of reports with the long tasks it causes; the wasm memory before and
 // after.
 import init, { createMonitor } from '/pkg/index.js';
 
@@ -13,6 +13,11 @@ const base = `${api}/api/account/${account}/app/${app}`;
 let monitor;
 let memory;
 const WARM_UP = 300;
+/** The median of `ms` (milliseconds), in whole microseconds. */
+const medianUs = (ms) => {
+  const s = [...ms].sort((a, b) => a - b);
+  return Math.round(s[s.length >> 1] * 1000);
+};
 
 const longTasks = [];
 new PerformanceObserver((list) => longTasks.push(...list.getEntries())).observe({ type: 'longtask', buffered: true });
@@ -91,13 +96,42 @@ window.bench = {
       window.fetch = fetch0;
       Response.prototype.text = text0;
     }
-    const med = (xs) => {
-      const s = [...xs].sort((a, b) => a - b);
-      return Math.round(s[s.length >> 1] * 1000);
-    };
     const names = ['syncUs', 'untilFetchUs', 'networkUs', 'afterAnswerUs', 'totalUs'];
     const out = {};
-    for (const [who, r] of Object.entries(rows)) out[who] = Object.fromEntries(names.map((k, j) => [k, med(r.map((x) => x[j]))]));
+    for (const [who, r] of Object.entries(rows)) out[who] = Object.fromEntries(names.map((k, j) => [k, medianUs(r.map((x) => x[j]))]));
+    return out;
+  },
+
+  /** lpmon's own work per call, the network left out: `fetch` answers at once, from memory, with
+   * the answer the emulator gave this request. `n` rounds of lpmon and of the plain fetch (after
+   * as many to warm up), first back to back ("hot"), then each call after a 5 ms pause ("after
+   * idle", about a loopback round trip: what the code meets while a real request is out). Medians
+   * in microseconds. */
+  async own(kind, n, engageBody) {
+    const { url, request, lpmon, plain } = this.requests(kind, engageBody);
+    const given = await fetch(url, request);
+    const status = given.status;
+    const text = await given.text();
+    const fetch0 = window.fetch;
+    window.fetch = () => Promise.resolve(new Response(text || null, { status }));
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+    const out = {};
+    try {
+      for (const idle of [false, true]) {
+        const rows = { lpmon: [], plain: [] };
+        for (let i = 0; i < 2 * n; i++) {
+          for (const name of i % 2 ? ['lpmon', 'plain'] : ['plain', 'lpmon']) {
+            if (idle) await pause();
+            const t = performance.now();
+            await (name === 'lpmon' ? lpmon : plain)();
+            if (i >= n) rows[name].push(performance.now() - t);
+          }
+        }
+        out[idle ? 'afterIdle' : 'hot'] = { lpmonUs: medianUs(rows.lpmon), plainUs: medianUs(rows.plain) };
+      }
+    } finally {
+      window.fetch = fetch0;
+    }
     return out;
   },
 
