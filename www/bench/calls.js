@@ -1,8 +1,8 @@
 // Per-call cost and load, driven by scripts/bench.mjs: lpmon's engage/report against the same
 // requests made with a plain fetch (the baseline) and by a plain-JS client that also does what
 // lpmon must (a timeout on every request), interleaved; where a call's time goes, beside the
-// plain fetch's; lpmon's own work with the network left out, hot and after idle; a flood of reports with the long tasks it causes; the wasm memory before and
-// after.
+// plain fetch's; lpmon's own work with the network left out, hot and after idle; a flood of
+// reports with the long tasks it causes; the wasm memory before and after.
 import init, { createMonitor } from '/pkg/index.js';
 
 const meta = (name) => document.querySelector(`meta[name="${name}"]`).content;
