@@ -3,8 +3,9 @@
 // empty wasm-bindgen module, per-call cost against a plain fetch doing the same requests (and, for
 // reference, against a plain-JS client that also puts a timeout on every request), where a call's
 // time goes, lpmon's own work per call with the network left out, main-thread blocking under
-// 10,000 reports, and memory after 10 and after 10,000 calls. Prints a table, writes bench/results.json with the figures of bench/before.json beside
-// them (`before`: the committed run this work started from), and exits 1 when a budget is crossed.
+// 10,000 reports, and memory after 10 and after 10,000 calls. Prints a table, writes
+// bench/results.json with the figures of bench/before.json beside them (`before`: the committed
+// run this work started from), and exits 1 when a budget is crossed.
 // Machines are noisy: medians and ratios, not single times.
 // Options: --loads N (start-up page loads each, default 120), --calls N (default 1000),
 // --flood N (default 10000).
