@@ -600,8 +600,8 @@ mod tests {
             Json::parse(r#""é\tü€\"x""#).unwrap(),
             Json::Str("é\tü€\"x".into())
         );
-        // Written in runs: multi-byte text kept around escapes, U+2028/2029 and control
-        // characters escaped, other E2 80 xx characters (an en dash) copied.
+        // Multi-byte text kept around escapes; U+2028/2029 and control characters escaped,
+        // other E2 80 xx characters (an en dash) copied as they are.
         assert_eq!(
             quoted("é\u{2029}–\u{1f}ü\u{2028}"),
             r#""é\u2029–\u001fü\u2028""#
