@@ -62,10 +62,16 @@ for (const name of BROWSERS) {
 
     /** When the first report request at or after `t` left the page, on its clock (resource
      * timing), or null. Timing a second from this side instead would start at the reply to a
-     * command, which under WebKit's driver can come long after the page acted on it. */
-    const sentAfter = (page, t) => page.evaluate((after) => {
-      const sent = performance.getEntriesByType('resource').find((e) => /\/report\b/.test(e.name) && e.startTime >= after);
-      return sent ? sent.startTime : null;
+     * command, which under WebKit's driver can come long after the page acted on it. The entry
+     * appears only once the answer has been read, which can trail the emulator's journal, so the
+     * page waits up to 3 s for it. */
+    const sentAfter = (page, t) => page.evaluate(async (after) => {
+      for (const end = performance.now() + 3000; ;) {
+        const sent = performance.getEntriesByType('resource').find((e) => /\/report\b/.test(e.name) && e.startTime >= after);
+        if (sent) return sent.startTime;
+        if (performance.now() > end) return null;
+        await new Promise((r) => setTimeout(r, 50));
+      }
     }, t);
     const since = (sentAt, t) => (sentAt === null ? 'never' : `${Math.round(sentAt - t)} ms`);
 
