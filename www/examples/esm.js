@@ -1,7 +1,7 @@
 // The npm usage: initialise once, create a monitor, engage. (In an app the import is 'lpmon';
-// here the emulator serves the package's entry at /js/.) With ?manual the page only initialises
-// lpmon and leaves the calls to whoever drives it (the end-to-end tests); ?storage=… makes
-// localStorage misbehave the ways real browsers do, before lpmon first touches it.
+// here the emulator serves the package's entry at /pkg/index.js.) With ?manual the page only
+// initialises lpmon and leaves the calls to whoever drives it (the end-to-end tests); ?storage=…
+// makes localStorage misbehave the ways real browsers do, before lpmon first touches it.
 import init, * as lpmon from '/pkg/index.js';
 
 const meta = (name) => document.querySelector(`meta[name="${name}"]`).content;
